@@ -34,5 +34,5 @@ pub mod secret;
 pub mod serde_util;
 pub mod text;
 
-pub use secret::Secret;
 pub use sansio::{Interrupt, Io};
+pub use secret::Secret;

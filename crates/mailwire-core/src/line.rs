@@ -122,7 +122,11 @@ impl LineFramer {
 
     /// The bytes buffered and not yet consumed.
     pub fn buffered(&self) -> &[u8] {
-        if self.discarding.is_some() { &[] } else { &self.buf }
+        if self.discarding.is_some() {
+            &[]
+        } else {
+            &self.buf
+        }
     }
 
     /// `true` when no input is buffered and no oversized line is being skipped.

@@ -135,7 +135,14 @@ mod tests {
 
     #[test]
     fn strict_rejections() {
-        for bad in [&b"AAA=BBBB"[..], b"A", b"AA=A", b"AB==", b"dGVzdA=", b"dGVz\r\ndA=="] {
+        for bad in [
+            &b"AAA=BBBB"[..],
+            b"A",
+            b"AA=A",
+            b"AB==",
+            b"dGVzdA=",
+            b"dGVz\r\ndA==",
+        ] {
             assert!(decode_base64(bad).is_err(), "{:?}", bad);
         }
         assert_eq!(decode_base64(b"").unwrap(), b"");
@@ -148,8 +155,14 @@ mod tests {
         assert_eq!(c.authzid.as_deref(), Some("Kurt"));
         assert_eq!(c.to_message().expose(), b"Kurt\0Ursel\0xipj3plmq");
         assert_eq!(PlainCredentials::parse(b"\0\0x"), Err(PlainError::Empty));
-        assert_eq!(PlainCredentials::parse(b"a\0b"), Err(PlainError::Separators));
-        assert_eq!(PlainCredentials::parse(b"\0b\0c\0"), Err(PlainError::Separators));
+        assert_eq!(
+            PlainCredentials::parse(b"a\0b"),
+            Err(PlainError::Separators)
+        );
+        assert_eq!(
+            PlainCredentials::parse(b"\0b\0c\0"),
+            Err(PlainError::Separators)
+        );
     }
 
     proptest::proptest! {
