@@ -31,7 +31,6 @@ use crate::types::{AuthLine, Command, Response, SessionState, Status, StatusKind
 
 /// Client connection settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Options {
     /// Line limits (RFC 2449 §4).
     pub limits: Limits,
@@ -378,6 +377,8 @@ impl Connection {
     }
 
     /// Runs the machine: returns the next event, or the I/O the driver must perform.
+    // Not an Iterator: the "end" is an interrupt that tells the driver what to do, not `None`.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event, Interrupt<Error>> {
         loop {
             if let Some(ev) = self.events.pop_front() {

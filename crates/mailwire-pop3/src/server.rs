@@ -34,7 +34,6 @@ const FLUSH_AT: usize = 64 * 1024;
 
 /// Server connection settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Options {
     /// Line limits (RFC 2449 §4).
     pub limits: Limits,
@@ -113,8 +112,8 @@ pub enum RejectReason {
     /// A plaintext login without TLS while [`Options::allow_plaintext_auth`] is off.
     #[error("plaintext authentication disallowed without TLS")]
     PlaintextDisallowed,
-    /// `STLS` on a connection that already uses TLS.
-    #[error("TLS already active")]
+    /// `STLS` on a connection that already uses TLS (wording from RFC 2595 §4's example).
+    #[error("Command not permitted when TLS active")]
     TlsActive,
     /// The client cancelled an `AUTH` exchange with `*`.
     #[error("authentication cancelled")]
@@ -395,6 +394,8 @@ impl Connection {
     }
 
     /// Runs the machine: returns the next event, or the I/O the driver must perform.
+    // Not an Iterator: the "end" is an interrupt that tells the driver what to do, not `None`.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event, Interrupt<Error>> {
         loop {
             if let Some(ev) = self.events.pop_front() {

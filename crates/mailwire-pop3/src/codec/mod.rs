@@ -38,7 +38,6 @@ use crate::types::Command;
 
 /// Line-length limits (RFC 2449 §4), in octets including CRLF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Limits {
     /// Longest command line a server accepts. Default 255 (RFC 2449 §4).
     pub max_command_line: usize,
