@@ -16,7 +16,7 @@ use crate::text::snippet;
 /// A base64 string that does not follow RFC 4648 §4 strictly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-#[error("invalid base64 ({reason}) in {near:?}")]
+#[error("invalid base64 ({reason}) in \"{near}\"")]
 pub struct Base64Error {
     /// What is wrong.
     pub reason: String,

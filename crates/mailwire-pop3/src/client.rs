@@ -157,7 +157,7 @@ pub struct NoChallenge;
 #[non_exhaustive]
 pub enum Error {
     /// The server sent a line when no answer was expected.
-    #[error("unsolicited data from the server near {near:?}")]
+    #[error("unsolicited data from the server near \"{near}\"")]
     Unsolicited {
         /// The data, escaped.
         near: String,

@@ -87,7 +87,7 @@ pub enum Event {
 
 /// A client line the connection answered with `-ERR` itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{reason} near {near:?}")]
+#[error("{reason} near \"{near}\"")]
 #[non_exhaustive]
 pub struct Rejection {
     /// Why.

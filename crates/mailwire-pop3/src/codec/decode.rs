@@ -573,7 +573,9 @@ pub fn decode_response<'a>(
     expect: Expect,
     limits: &Limits,
 ) -> Result<(&'a [u8], Response<'a>), DecodeError> {
-    let limit = if expect == Expect::Auth {
+    let challenge_possible =
+        expect == Expect::Auth || (expect == Expect::Guess && input.starts_with(b"+ "));
+    let limit = if challenge_possible {
         limits.max_sasl_line
     } else {
         limits.max_status_line
@@ -602,7 +604,6 @@ pub fn decode_response<'a>(
     let mut items = Vec::new();
     let mut pos = 0;
     loop {
-        let line_start = used + pos;
         let (l, n) = match first_line(body.get(pos..).unwrap_or_default(), limits.max_status_line) {
             Ok(v) => v,
             Err(DecodeError::Failed(e)) => return Err(resync(input, used, e)),
@@ -620,7 +621,7 @@ pub fn decode_response<'a>(
         match parse_list_line(expect, l) {
             Ok(item) => items.push(item),
             Err(kind) => {
-                let e = ParseError::new(kind, &input[line_start..used + pos]);
+                let e = ParseError::new(kind, l);
                 return Err(resync(input, used, e));
             }
         }

@@ -147,7 +147,7 @@ pub enum DecodeError {
 
 /// Invalid input, with the offending bytes and where decoding can resume.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} near {near:?}")]
+#[error("{kind} near \"{near}\"")]
 #[non_exhaustive]
 pub struct ParseError {
     /// What is wrong.

@@ -9,7 +9,7 @@ use mailwire_core::text::snippet;
 /// A value that does not satisfy its type's grammar.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-#[error("invalid {what}: {reason} in {near:?}")]
+#[error("invalid {what}: {reason} in \"{near}\"")]
 pub struct ValidationError {
     /// The kind of value (`"message number"`, `"unique-id"`…).
     pub what: &'static str,
