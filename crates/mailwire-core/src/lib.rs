@@ -27,6 +27,7 @@
 
 pub mod dot;
 pub mod line;
+mod newtype;
 pub mod sansio;
 pub mod sasl;
 pub mod secret;
@@ -34,5 +35,6 @@ pub mod secret;
 pub mod serde_util;
 pub mod text;
 
+pub use newtype::ValidationError;
 pub use sansio::{Interrupt, Io};
 pub use secret::Secret;
