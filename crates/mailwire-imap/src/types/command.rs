@@ -1,0 +1,338 @@
+//! Commands (RFC 9051 §6, RFC 3501 §6).
+
+
+
+use mailwire_core::Secret;
+
+use super::capability::AuthMechanism;
+use super::core::{AString, Atom, Charset, Literal, Literal8, Tag, Vec1};
+use super::datetime::DateTime;
+use super::extension::{TaggedExtValue, TaggedLabel};
+use super::fetch::MacroOrAttributes;
+use super::flag::Flag;
+use super::mailbox::{ListMailbox, Mailbox};
+use super::search::{SearchKey, SearchReturnOption};
+use super::sequence::SequenceSet;
+use super::status::StatusAttribute;
+
+/// A tagged command (RFC 9051 §9, `command`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Command<'a> {
+    /// The tag the server echoes in the completion.
+    pub tag: Tag<'a>,
+    /// The command.
+    pub body: CommandBody<'a>,
+}
+
+/// The IMAP connection states (RFC 9051 §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum State {
+    /// Not Authenticated (RFC 9051 §3.1).
+    NotAuthenticated,
+    /// Authenticated (RFC 9051 §3.2).
+    Authenticated,
+    /// Selected (RFC 9051 §3.3).
+    Selected,
+    /// Logout (RFC 9051 §3.4).
+    Logout,
+}
+
+/// `STORE` modes (RFC 9051 §6.4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum StoreMode {
+    /// `FLAGS`: replace.
+    Replace,
+    /// `+FLAGS`: add.
+    Add,
+    /// `-FLAGS`: remove.
+    Remove,
+}
+
+/// A LIST selection option (RFC 5258 §3.1, RFC 9051 §6.3.9).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum ListSelectOption<'a> {
+    /// `SUBSCRIBED`
+    Subscribed,
+    /// `REMOTE`
+    Remote,
+    /// `RECURSIVEMATCH`
+    RecursiveMatch,
+    /// `SPECIAL-USE` (RFC 6154 §5.1)
+    SpecialUse,
+    /// `option-extension`
+    Other(TaggedLabel<'a>, Option<TaggedExtValue<'a>>),
+}
+
+/// A LIST return option (RFC 5258 §3.2, RFC 9051 §6.3.9, RFC 5819, RFC 6154).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum ListReturnOption<'a> {
+    /// `SUBSCRIBED`
+    Subscribed,
+    /// `CHILDREN`
+    Children,
+    /// `STATUS (atts)` (RFC 5819)
+    Status(Vec1<StatusAttribute>),
+    /// `SPECIAL-USE` (RFC 6154 §5.2)
+    SpecialUse,
+    /// `option-extension`
+    Other(TaggedLabel<'a>, Option<TaggedExtValue<'a>>),
+}
+
+/// The message of an APPEND: a literal, or a `~{n}` literal8 (RFC 3516 §4.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum AppendData<'a> {
+    /// `literal`
+    Literal(Literal<'a>),
+    /// `literal8` (BINARY)
+    Literal8(Literal8<'a>),
+}
+
+impl AppendData<'_> {
+    /// The message bytes.
+    pub fn data(&self) -> &[u8] {
+        match self {
+            AppendData::Literal(l) => l.data(),
+            AppendData::Literal8(l) => &l.data,
+        }
+    }
+}
+
+/// What a command does (RFC 9051 §6; RFC 3501 §6 for LSUB, CHECK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CommandBody<'a> {
+    /// `CAPABILITY` (§6.1.1)
+    Capability,
+    /// `NOOP` (§6.1.2)
+    Noop,
+    /// `LOGOUT` (§6.1.3)
+    Logout,
+    /// `STARTTLS` (§6.2.1)
+    StartTls,
+    /// `AUTHENTICATE mechanism [initial-response]` (§6.2.2; SASL-IR, RFC 4959)
+    Authenticate {
+        /// The SASL mechanism.
+        mechanism: AuthMechanism<'a>,
+        /// The decoded initial response; `Some(empty)` is sent as `=`.
+        initial_response: Option<Secret<Vec<u8>>>,
+    },
+    /// `LOGIN user password` (§6.2.3)
+    Login {
+        /// The user name.
+        username: AString<'a>,
+        /// The password.
+        password: Secret<AString<'a>>,
+    },
+    /// `ENABLE capability...` (§6.3.1, RFC 5161)
+    Enable(Vec1<Atom<'a>>),
+    /// `SELECT mailbox` (§6.3.2)
+    Select(Mailbox<'a>),
+    /// `EXAMINE mailbox` (§6.3.3)
+    Examine(Mailbox<'a>),
+    /// `CREATE mailbox` (§6.3.4)
+    Create(Mailbox<'a>),
+    /// `DELETE mailbox` (§6.3.5)
+    Delete(Mailbox<'a>),
+    /// `RENAME from to` (§6.3.6)
+    Rename {
+        /// The existing name.
+        from: Mailbox<'a>,
+        /// The new name.
+        to: Mailbox<'a>,
+    },
+    /// `SUBSCRIBE mailbox` (§6.3.7)
+    Subscribe(Mailbox<'a>),
+    /// `UNSUBSCRIBE mailbox` (§6.3.8)
+    Unsubscribe(Mailbox<'a>),
+    /// `LIST [(select-opts)] reference pattern(s) [RETURN (opts)]` (§6.3.9, RFC 5258)
+    List {
+        /// Selection options; `None` when absent.
+        selection: Option<Vec<ListSelectOption<'a>>>,
+        /// The reference name.
+        reference: Mailbox<'a>,
+        /// The patterns; more than one is sent as a parenthesized list (RFC 5258).
+        patterns: Vec1<ListMailbox<'a>>,
+        /// Whether a single pattern was sent in parentheses.
+        patterns_parenthesized: bool,
+        /// Return options; `None` when absent.
+        returns: Option<Vec<ListReturnOption<'a>>>,
+    },
+    /// `LSUB reference pattern` (RFC 3501 §6.3.9)
+    Lsub {
+        /// The reference name.
+        reference: Mailbox<'a>,
+        /// The pattern.
+        pattern: ListMailbox<'a>,
+    },
+    /// `NAMESPACE` (§6.3.10, RFC 2342)
+    Namespace,
+    /// `STATUS mailbox (atts)` (§6.3.11)
+    Status {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// The attributes asked for.
+        attributes: Vec1<StatusAttribute>,
+    },
+    /// `APPEND mailbox [(flags)] [date-time] literal` (§6.3.12)
+    Append {
+        /// The destination.
+        mailbox: Mailbox<'a>,
+        /// Flags to set; `None` when the list is absent.
+        flags: Option<Vec<Flag<'a>>>,
+        /// The internal date.
+        date: Option<DateTime>,
+        /// The message.
+        message: AppendData<'a>,
+    },
+    /// `IDLE` (§6.3.13, RFC 2177); the client ends it with `DONE`.
+    Idle,
+    /// `CHECK` (RFC 3501 §6.4.1)
+    Check,
+    /// `CLOSE` (§6.4.1)
+    Close,
+    /// `UNSELECT` (§6.4.2, RFC 3691)
+    Unselect,
+    /// `EXPUNGE` (§6.4.3)
+    Expunge,
+    /// `UID EXPUNGE set` (§6.4.9, RFC 4315)
+    UidExpunge(SequenceSet),
+    /// `[UID] SEARCH [RETURN (...)] [CHARSET c] keys` (§6.4.4)
+    Search {
+        /// `UID SEARCH`.
+        uid: bool,
+        /// `RETURN (...)`, `None` when absent (ESEARCH, RFC 4731).
+        returns: Option<Vec<SearchReturnOption<'a>>>,
+        /// `CHARSET`.
+        charset: Option<Charset<'a>>,
+        /// The keys (ANDed).
+        criteria: Vec1<SearchKey<'a>>,
+    },
+    /// `[UID] FETCH set atts` (§6.4.5)
+    Fetch {
+        /// `UID FETCH`.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+        /// What to fetch.
+        attributes: MacroOrAttributes<'a>,
+    },
+    /// `[UID] STORE set [+-]FLAGS[.SILENT] flags` (§6.4.6)
+    Store {
+        /// `UID STORE`.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+        /// Replace, add or remove.
+        mode: StoreMode,
+        /// `.SILENT`: no untagged FETCH.
+        silent: bool,
+        /// The flags.
+        flags: Vec<Flag<'a>>,
+        /// Whether the flags were sent in parentheses.
+        parenthesized: bool,
+    },
+    /// `[UID] COPY set mailbox` (§6.4.7)
+    Copy {
+        /// `UID COPY`.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+        /// The destination.
+        mailbox: Mailbox<'a>,
+    },
+    /// `[UID] MOVE set mailbox` (§6.4.8, RFC 6851)
+    Move {
+        /// `UID MOVE`.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+        /// The destination.
+        mailbox: Mailbox<'a>,
+    },
+}
+
+impl CommandBody<'_> {
+    /// The command name, upper case (`UID FETCH` for UID variants).
+    pub fn name(&self) -> &'static str {
+        use CommandBody::*;
+        match self {
+            Capability => "CAPABILITY",
+            Noop => "NOOP",
+            Logout => "LOGOUT",
+            StartTls => "STARTTLS",
+            Authenticate { .. } => "AUTHENTICATE",
+            Login { .. } => "LOGIN",
+            Enable(_) => "ENABLE",
+            Select(_) => "SELECT",
+            Examine(_) => "EXAMINE",
+            Create(_) => "CREATE",
+            Delete(_) => "DELETE",
+            Rename { .. } => "RENAME",
+            Subscribe(_) => "SUBSCRIBE",
+            Unsubscribe(_) => "UNSUBSCRIBE",
+            List { .. } => "LIST",
+            Lsub { .. } => "LSUB",
+            Namespace => "NAMESPACE",
+            Status { .. } => "STATUS",
+            Append { .. } => "APPEND",
+            Idle => "IDLE",
+            Check => "CHECK",
+            Close => "CLOSE",
+            Unselect => "UNSELECT",
+            Expunge => "EXPUNGE",
+            UidExpunge(_) => "UID EXPUNGE",
+            Search { uid: false, .. } => "SEARCH",
+            Search { uid: true, .. } => "UID SEARCH",
+            Fetch { uid: false, .. } => "FETCH",
+            Fetch { uid: true, .. } => "UID FETCH",
+            Store { uid: false, .. } => "STORE",
+            Store { uid: true, .. } => "UID STORE",
+            Copy { uid: false, .. } => "COPY",
+            Copy { uid: true, .. } => "UID COPY",
+            Move { uid: false, .. } => "MOVE",
+            Move { uid: true, .. } => "UID MOVE",
+        }
+    }
+
+    /// Whether the command is valid in `state` (RFC 9051 §9 `command-any`, `command-auth`,
+    /// `command-nonauth`, `command-select`).
+    pub fn valid_in(&self, state: State) -> bool {
+        use CommandBody::*;
+        match self {
+            Capability | Noop | Logout => state != State::Logout,
+            StartTls | Authenticate { .. } | Login { .. } => state == State::NotAuthenticated,
+            Enable(_) | Select(_) | Examine(_) | Create(_) | Delete(_) | Rename { .. }
+            | Subscribe(_) | Unsubscribe(_) | List { .. } | Lsub { .. } | Namespace
+            | Status { .. } | Append { .. } | Idle => {
+                matches!(state, State::Authenticated | State::Selected)
+            }
+            Check | Close | Unselect | Expunge | UidExpunge(_) | Search { .. } | Fetch { .. }
+            | Store { .. } | Copy { .. } | Move { .. } => state == State::Selected,
+        }
+    }
+}
+
+/// A line the client sends during AUTHENTICATE (RFC 9051 §6.2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum AuthenticateData {
+    /// A base64 response, decoded.
+    Continue(Secret<Vec<u8>>),
+    /// `*`: the client cancels.
+    Cancel,
+}
+
+/// `DONE`, which ends IDLE (RFC 9051 §6.3.13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct IdleDone;
+

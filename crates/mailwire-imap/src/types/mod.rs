@@ -1,0 +1,37 @@
+//! The IMAP message types (RFC 3501, RFC 9051).
+//!
+//! Every value type validates on construction, keeps the wire form it was decoded from (atom,
+//! quoted string or literal), and borrows from the input where it can (`into_static()` copies).
+
+mod body;
+mod capability;
+mod command;
+mod core;
+mod datetime;
+mod extension;
+mod fetch;
+mod flag;
+mod mailbox;
+mod response;
+mod search;
+mod sequence;
+mod status;
+
+pub use self::body::*;
+pub use self::capability::*;
+pub use self::command::*;
+pub use self::core::{
+    AString, Atom, AtomExt, ByteStr, Charset, IString, ListCharString, Literal, Literal8,
+    LiteralMode, NString, Quoted, Tag, Text, ValidationError, Vec1,
+};
+pub(crate) use self::core::{is_astring_char, is_atom_char, is_list_char, is_nil, is_tag_char, is_text_byte, quotable};
+pub use self::datetime::{DateTime, NaiveDate};
+pub(crate) use self::datetime::MONTHS;
+pub use self::extension::*;
+pub use self::fetch::*;
+pub use self::flag::*;
+pub use self::mailbox::{ListMailbox, Mailbox, decode_mutf7, encode_mutf7};
+pub use self::response::*;
+pub use self::search::*;
+pub use self::sequence::*;
+pub use self::status::*;

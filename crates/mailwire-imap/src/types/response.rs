@@ -1,0 +1,318 @@
+//! Responses (RFC 9051 §7, RFC 3501 §7).
+
+use std::num::NonZeroU32;
+
+use super::capability::Capability;
+use super::core::{AString, Atom, Charset, IString, Quoted, Tag, Text, Vec1};
+use super::extension::TaggedExtValue;
+use super::fetch::MessageDataItem;
+use super::flag::{Flag, FlagPerm, MailboxAttribute};
+use super::mailbox::Mailbox;
+use super::search::SearchReturnData;
+use super::sequence::SequenceSet;
+use super::status::StatusValue;
+
+/// The kind of greeting (RFC 9051 §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum GreetingKind {
+    /// `* OK`: Not Authenticated state.
+    Ok,
+    /// `* PREAUTH`: already Authenticated.
+    PreAuth,
+    /// `* BYE`: the server refuses the connection.
+    Bye,
+}
+
+/// The server greeting (RFC 9051 §9, `greeting`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Greeting<'a> {
+    /// OK, PREAUTH or BYE.
+    pub kind: GreetingKind,
+    /// The response code.
+    pub code: Option<Code<'a>>,
+    /// The text.
+    pub text: Text<'a>,
+}
+
+/// OK, NO or BAD (RFC 9051 §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum StatusKind {
+    /// `OK`
+    Ok,
+    /// `NO`
+    No,
+    /// `BAD`
+    Bad,
+}
+
+/// A status response (RFC 9051 §7.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Status<'a> {
+    /// `tag OK/NO/BAD [code] text`: a command completed.
+    Tagged {
+        /// The command's tag.
+        tag: Tag<'a>,
+        /// OK, NO or BAD.
+        kind: StatusKind,
+        /// The response code.
+        code: Option<Code<'a>>,
+        /// The text.
+        text: Text<'a>,
+    },
+    /// `* OK/NO/BAD [code] text`
+    Untagged {
+        /// OK, NO or BAD.
+        kind: StatusKind,
+        /// The response code.
+        code: Option<Code<'a>>,
+        /// The text.
+        text: Text<'a>,
+    },
+    /// `* BYE [code] text`: the server closes the connection.
+    Bye {
+        /// The response code.
+        code: Option<Code<'a>>,
+        /// The text.
+        text: Text<'a>,
+    },
+}
+
+/// A response code (RFC 9051 §7.1 `resp-text-code`, RFC 5530, RFC 4315, RFC 3501 §7.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Code<'a> {
+    /// `ALERT`
+    Alert,
+    /// `BADCHARSET [(charsets)]`
+    BadCharset(Option<Vec1<Charset<'a>>>),
+    /// `CAPABILITY ...`
+    Capability(Vec1<Capability<'a>>),
+    /// `PARSE`
+    Parse,
+    /// `PERMANENTFLAGS (...)`
+    PermanentFlags(Vec<FlagPerm<'a>>),
+    /// `READ-ONLY`
+    ReadOnly,
+    /// `READ-WRITE`
+    ReadWrite,
+    /// `TRYCREATE`
+    TryCreate,
+    /// `UIDNEXT n`
+    UidNext(NonZeroU32),
+    /// `UIDVALIDITY n`
+    UidValidity(NonZeroU32),
+    /// `UNSEEN n` (RFC 3501)
+    Unseen(NonZeroU32),
+    /// `APPENDUID validity uids` (RFC 4315; a set with MULTIAPPEND)
+    AppendUid {
+        /// The destination's UIDVALIDITY.
+        uid_validity: NonZeroU32,
+        /// The new UIDs.
+        uids: SequenceSet,
+    },
+    /// `COPYUID validity source destination` (RFC 4315)
+    CopyUid {
+        /// The destination's UIDVALIDITY.
+        uid_validity: NonZeroU32,
+        /// The source UIDs.
+        source: SequenceSet,
+        /// The destination UIDs, in the same order.
+        destination: SequenceSet,
+    },
+    /// `UIDNOTSTICKY` (RFC 4315)
+    UidNotSticky,
+    /// `CLOSED` (RFC 7162, RFC 9051)
+    Closed,
+    /// `UNKNOWN-CTE` (RFC 3516)
+    UnknownCte,
+    /// One of the RFC 5530 codes, also in RFC 9051 (`UNAVAILABLE`, `AUTHENTICATIONFAILED`...).
+    Condition(Condition),
+    /// Any other code: an atom and optional text up to `]`, kept as sent.
+    Other {
+        /// The code's name.
+        name: Atom<'a>,
+        /// Its arguments, raw.
+        text: Option<Text<'a>>,
+    },
+}
+
+/// The response codes of RFC 5530 (also listed in RFC 9051 §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[allow(missing_docs)]
+pub enum Condition {
+    Unavailable,
+    AuthenticationFailed,
+    AuthorizationFailed,
+    Expired,
+    PrivacyRequired,
+    ContactAdmin,
+    NoPerm,
+    InUse,
+    ExpungeIssued,
+    Corruption,
+    ServerBug,
+    ClientBug,
+    Cannot,
+    Limit,
+    OverQuota,
+    AlreadyExists,
+    NonExistent,
+    NotSaved,
+    HasChildren,
+}
+
+impl Condition {
+    /// Every condition with its wire name.
+    pub const ALL: [(Condition, &'static str); 19] = [
+        (Condition::Unavailable, "UNAVAILABLE"),
+        (Condition::AuthenticationFailed, "AUTHENTICATIONFAILED"),
+        (Condition::AuthorizationFailed, "AUTHORIZATIONFAILED"),
+        (Condition::Expired, "EXPIRED"),
+        (Condition::PrivacyRequired, "PRIVACYREQUIRED"),
+        (Condition::ContactAdmin, "CONTACTADMIN"),
+        (Condition::NoPerm, "NOPERM"),
+        (Condition::InUse, "INUSE"),
+        (Condition::ExpungeIssued, "EXPUNGEISSUED"),
+        (Condition::Corruption, "CORRUPTION"),
+        (Condition::ServerBug, "SERVERBUG"),
+        (Condition::ClientBug, "CLIENTBUG"),
+        (Condition::Cannot, "CANNOT"),
+        (Condition::Limit, "LIMIT"),
+        (Condition::OverQuota, "OVERQUOTA"),
+        (Condition::AlreadyExists, "ALREADYEXISTS"),
+        (Condition::NonExistent, "NONEXISTENT"),
+        (Condition::NotSaved, "NOTSAVED"),
+        (Condition::HasChildren, "HASCHILDREN"),
+    ];
+
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(c, _)| *c == self).map(|(_, n)| *n).unwrap_or_default()
+    }
+}
+
+/// One entry of a NAMESPACE response (RFC 9051 §7.3.2 `namespace-descr`, RFC 2342).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NamespaceDescription<'a> {
+    /// The prefix.
+    pub prefix: IString<'a>,
+    /// The hierarchy delimiter, or none.
+    pub delimiter: Option<Quoted<'a>>,
+    /// `namespace-response-extension`s: a name and its values.
+    pub extensions: Vec<(IString<'a>, Vec1<IString<'a>>)>,
+}
+
+/// One LIST extended data item (RFC 5258 `mbox-list-extended-item`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ListExtendedItem<'a> {
+    /// The item tag (`CHILDINFO`, `OLDNAME`...).
+    pub tag: AString<'a>,
+    /// The value.
+    pub value: TaggedExtValue<'a>,
+}
+
+/// A LIST or LSUB response's payload (RFC 9051 §7.3.1 `mailbox-list`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MailboxList<'a> {
+    /// The attributes.
+    pub attributes: Vec<MailboxAttribute<'a>>,
+    /// The hierarchy delimiter (one quoted character), or `NIL`.
+    pub delimiter: Option<Quoted<'a>>,
+    /// The mailbox.
+    pub mailbox: Mailbox<'a>,
+    /// Extended data (RFC 5258); `None` when absent.
+    pub extended: Option<Vec<ListExtendedItem<'a>>>,
+}
+
+/// Untagged data (RFC 9051 §7.2–§7.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Data<'a> {
+    /// `CAPABILITY ...` (§7.2.2)
+    Capability(Vec1<Capability<'a>>),
+    /// `ENABLED ...` (§7.2.1, RFC 5161)
+    Enabled(Vec<Atom<'a>>),
+    /// `LIST ...` (§7.3.1)
+    List(MailboxList<'a>),
+    /// `LSUB ...` (RFC 3501 §7.2.3)
+    Lsub(MailboxList<'a>),
+    /// `NAMESPACE personal other shared` (§7.3.2); `None` is NIL.
+    Namespace {
+        /// Personal namespaces.
+        personal: Option<Vec1<NamespaceDescription<'a>>>,
+        /// Other users' namespaces.
+        other: Option<Vec1<NamespaceDescription<'a>>>,
+        /// Shared namespaces.
+        shared: Option<Vec1<NamespaceDescription<'a>>>,
+    },
+    /// `STATUS mailbox (...)` (§7.3.3)
+    Status {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// The values.
+        values: Vec<StatusValue>,
+    },
+    /// `ESEARCH [(TAG "t")] [UID] ...` (§7.3.4, RFC 4731)
+    ESearch {
+        /// The correlator tag.
+        tag: Option<AString<'a>>,
+        /// `UID`: the numbers are UIDs.
+        uid: bool,
+        /// The return data.
+        data: Vec<SearchReturnData<'a>>,
+    },
+    /// `SEARCH n...` (RFC 3501 §7.2.5)
+    Search(Vec<NonZeroU32>),
+    /// `FLAGS (...)` (§7.3.5)
+    Flags(Vec<Flag<'a>>),
+    /// `n EXISTS` (§7.4.1)
+    Exists(u32),
+    /// `n RECENT` (RFC 3501 §7.3.2)
+    Recent(u32),
+    /// `n EXPUNGE` (§7.5.1)
+    Expunge(NonZeroU32),
+    /// `n FETCH (...)` (§7.5.2)
+    Fetch {
+        /// The message sequence number.
+        seq: NonZeroU32,
+        /// The items.
+        items: Vec1<MessageDataItem<'a>>,
+    },
+}
+
+/// A continuation request (RFC 9051 §7.6, `continue-req`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Continuation<'a> {
+    /// `+ [code] text` (or `+` alone, tolerated).
+    Basic {
+        /// The response code.
+        code: Option<Code<'a>>,
+        /// The text.
+        text: Text<'a>,
+    },
+    /// `+ base64`: a SASL challenge, decoded. Only produced where the client expects one.
+    Base64(mailwire_core::Secret<Vec<u8>>),
+}
+
+/// Anything a server sends after the greeting (RFC 9051 §9, `response`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Response<'a> {
+    /// A status response.
+    Status(Status<'a>),
+    /// Untagged data.
+    Data(Data<'a>),
+    /// A continuation request.
+    Continuation(Continuation<'a>),
+}
