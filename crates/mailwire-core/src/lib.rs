@@ -5,7 +5,7 @@
 //!
 //! | module | what it is | RFC |
 //! |---|---|---|
-//! | [`line`] | a bounded line framer: splits a byte stream into CRLF lines, skips oversized lines to the next line end and reports them | RFC 1939 §3, RFC 2449 §4, RFC 9051 §2.2 |
+//! | [`line`](mod@line) | a bounded line framer: splits a byte stream into CRLF lines, skips oversized lines to the next line end and reports them | RFC 1939 §3, RFC 2449 §4, RFC 9051 §2.2 |
 //! | [`dot`] | streaming dot-stuffing and un-stuffing of multi-line bodies, linear in the input | RFC 1939 §3 |
 //! | [`secret`] | [`Secret<T>`], a wrapper whose `Debug` and `Serialize` never show the value | RFC 4422 §9 |
 //! | [`sasl`] | strict base64 for SASL exchanges and the PLAIN message | RFC 4422, RFC 4648 §4, RFC 4616 |

@@ -4,7 +4,7 @@
 //! lines reach the parsers. Every call to [`LineFramer::next_line`] names the longest line the
 //! caller accepts at that point (POP3 commands: 255 octets; status lines: 512; SASL responses:
 //! larger). A line longer than that is never kept: the framer drops its bytes as they arrive,
-//! remembers only the first [`ERROR_CONTEXT`](crate::text::ERROR_CONTEXT) bytes to show in the
+//! remembers only the first [`ERROR_CONTEXT`] bytes to show in the
 //! error, and reports [`Frame::TooLong`] once the line's end arrives, so the protocol resumes at the
 //! next line.
 //!
@@ -46,7 +46,7 @@ pub struct Oversized {
     /// The limit in force, including the line ending.
     pub limit: usize,
     /// The first bytes of the line (at most the limit, and at most
-    /// [`ERROR_CONTEXT`](crate::text::ERROR_CONTEXT)), to show in an error message.
+    /// [`ERROR_CONTEXT`]), to show in an error message.
     pub head: Bytes,
 }
 
