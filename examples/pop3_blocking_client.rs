@@ -36,7 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 conn.feed(&buf[..n]);
             }
             Err(Interrupt::Io(Io::Close)) => return Ok(()),
-            Err(Interrupt::Io(Io::UpgradeTls)) => return Err("TLS is not part of this example".into()),
+            Err(Interrupt::Io(Io::UpgradeTls)) => {
+                return Err("TLS is not part of this example".into());
+            }
             Err(Interrupt::Error(e)) => return Err(e.into()),
         }
     }

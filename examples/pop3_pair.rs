@@ -19,8 +19,14 @@ fn answer(conn: &mut server::Connection, messages: &[&[u8]], cmd: Command<'stati
     let ok = |t: &'static str| Status::ok(t).expect("no CR/LF");
     let result = match cmd {
         Command::User(_) => conn.respond(ok("send PASS").into()),
-        Command::Pass(p) if p.expose().as_ref() == b"secret" => conn.respond(ok("logged in").into()),
-        Command::Pass(_) => conn.respond(Status::new(StatusKind::Err, &b"bad password"[..]).expect("text").into()),
+        Command::Pass(p) if p.expose().as_ref() == b"secret" => {
+            conn.respond(ok("logged in").into())
+        }
+        Command::Pass(_) => conn.respond(
+            Status::new(StatusKind::Err, &b"bad password"[..])
+                .expect("text")
+                .into(),
+        ),
         Command::List(None) => conn.respond(Response::ScanList {
             status: ok("scan listing follows"),
             listings: messages
@@ -56,12 +62,18 @@ fn main() {
         allow_plaintext_auth: true,
         ..server::Options::default()
     };
-    let mut srv = server::Connection::new(server_opts, Status::ok("mailwire demo ready").expect("text"));
+    let mut srv = server::Connection::new(
+        server_opts,
+        Status::ok("mailwire demo ready").expect("text"),
+    );
     let mut cli = client::Connection::new(client::Options::default());
-    cli.enqueue(Command::User(Arg::new("alice").expect("valid"))).expect("state");
-    cli.enqueue(Command::Pass(Secret::new(b"secret"[..].into()))).expect("state");
+    cli.enqueue(Command::User(Arg::new("alice").expect("valid")))
+        .expect("state");
+    cli.enqueue(Command::Pass(Secret::new(b"secret"[..].into())))
+        .expect("state");
     cli.enqueue(Command::List(None)).expect("state");
-    cli.enqueue(Command::Retr(MsgNum::new(2).expect("non-zero"))).expect("state");
+    cli.enqueue(Command::Retr(MsgNum::new(2).expect("non-zero")))
+        .expect("state");
     cli.enqueue(Command::Quit).expect("state");
 
     let mut done = false;
