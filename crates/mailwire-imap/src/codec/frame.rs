@@ -311,6 +311,8 @@ impl Framer {
     }
 
     /// Returns the next frame, or `None` when more input is needed.
+    // Not an Iterator: `None` means "feed more", not "finished".
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<Frame> {
         if self.awaiting_answer {
             return None;

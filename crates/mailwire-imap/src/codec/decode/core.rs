@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::num::{NonZeroU32, NonZeroU64};
 
-use nom::{IResult, Parser};
+use nom::IResult;
 
 use crate::codec::{ErrorKind, Options};
 use crate::types::*;
@@ -719,16 +719,4 @@ pub(crate) fn tagged_ext_val<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResul
         }
     }
     number64(i).map(|(r, n)| (r, TaggedExtValue::Simple(TaggedExtSimple::Number(n))))
-}
-
-/// Runs `p`, then requires the end of the message.
-pub(crate) fn all<'a, T>(i: &'a [u8], mut p: impl Parser<&'a [u8], Output = T, Error = PErr<'a>>) -> PResult<'a, T> {
-    let (r, v) = p.parse(i)?;
-    if !r.is_empty() {
-        return Err(nom::Err::Error(PErr {
-            input: r,
-            kind: ErrorKind::Trailing,
-        }));
-    }
-    Ok((r, v))
 }

@@ -25,7 +25,7 @@ pub(crate) fn parse_message<'a, T>(
 ) -> Result<T, ParseError> {
     let ctx = Ctx::new(opts);
     match parser(&ctx, msg) {
-        Ok((rest, v)) if rest.is_empty() => Ok(v),
+        Ok(([], v)) => Ok(v),
         Ok((rest, _)) => Err(error(msg, PErr { input: rest, kind: ErrorKind::Trailing })),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(error(msg, e)),
         Err(nom::Err::Incomplete(_)) => Err(error(

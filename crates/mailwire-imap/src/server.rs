@@ -1,0 +1,532 @@
+//! The sans-IO IMAP server connection (RFC 9051 §2.2, §3, §5.5, §6; RFC 3501).
+//!
+//! [`Connection`] frames and decodes commands, answers on its own what the protocol decides
+//! without the mailbox (syntax errors, commands in the wrong state, plaintext LOGIN without TLS,
+//! STARTTLS twice, AUTHENTICATE cancelled), runs the literal continuation flow, and hands every
+//! other command to the application as an [`Event`]. The application answers with untagged
+//! responses ([`Connection::send`]) and completes each command with
+//! [`Connection::complete`]; the completions drive the state (Not Authenticated, Authenticated,
+//! Selected, Logout).
+//!
+//! Commands are handed out one at a time: a pipelined command is read only after the previous
+//! one completed, so state checks always see the effect of the commands before.
+//!
+//! **STARTTLS.** Plaintext the client sent after `STARTTLS` and before the TLS handshake could
+//! have been injected by a man in the middle (RFC 9051 §11.1, CVE-2011-0411); the connection
+//! treats it as a fatal error instead of running it inside the TLS session.
+
+use std::collections::VecDeque;
+
+use mailwire_core::{Interrupt, Io, Secret};
+
+use crate::codec::decode::{command, leading_tag, parse_message};
+use crate::codec::frame::{Frame, Framer};
+use crate::codec::{Encode, Options as DecodeOptions, ParseError};
+use crate::types::{
+    Code, Command, CommandBody, Condition, Continuation, Greeting, GreetingKind, IntoStatic,
+    Response, State, Status, StatusKind, Tag, Text,
+};
+
+/// Output is handed to the driver once this much is buffered.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Server connection settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Decoder settings (limits, depth, quirks). Default: [`DecodeOptions::commands`].
+    pub decode: DecodeOptions,
+    /// The transport is already TLS (implicit TLS on port 993, RFC 8314).
+    pub tls_active: bool,
+    /// Accept LOGIN and the plaintext SASL mechanisms (PLAIN, LOGIN) without TLS. Default `false`
+    /// (RFC 9051 §6.2.3: advertise LOGINDISABLED instead).
+    pub allow_plaintext_login: bool,
+    /// Answer synchronizing literal announcements with a continuation request automatically.
+    /// With `false`, [`Event::LiteralAnnounced`] asks the application. Default `true`.
+    pub auto_accept_literals: bool,
+    /// Send `BYE` and close after this many consecutive commands answered `BAD` by the
+    /// connection itself. Default 10.
+    pub max_consecutive_errors: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            decode: DecodeOptions::commands(),
+            tls_active: false,
+            allow_plaintext_login: false,
+            auto_accept_literals: true,
+            max_consecutive_errors: 10,
+        }
+    }
+}
+
+/// What the server connection reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A command valid in the current state. Answer with [`Connection::send`] and finish with
+    /// [`Connection::complete`] before the next command is read.
+    Command(Command<'static>),
+    /// A synchronizing literal was announced (only with `auto_accept_literals` off): call
+    /// [`Connection::accept_literal`] or [`Connection::reject_literal`].
+    LiteralAnnounced {
+        /// The command's tag, if known.
+        tag: Option<Tag<'static>>,
+        /// The announced size.
+        length: u64,
+    },
+    /// The client's next line in an AUTHENTICATE exchange, decoded (RFC 9051 §6.2.2).
+    AuthenticateData(Secret<Vec<u8>>),
+    /// The client cancelled AUTHENTICATE with `*`; the connection answered `BAD`.
+    AuthenticateCancelled,
+    /// The client ended IDLE with `DONE`; complete the IDLE command.
+    IdleDone,
+    /// The connection answered a client message with `BAD` or `NO` by itself.
+    Rejected(Rejection),
+}
+
+/// A client message the connection refused by itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+#[non_exhaustive]
+pub struct Rejection {
+    /// The command's tag, if it could be read.
+    pub tag: Option<Tag<'static>>,
+    /// Why.
+    pub reason: RejectReason,
+}
+
+/// Why the connection refused a client message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The message does not parse or breaks a limit.
+    #[error("{0}")]
+    Syntax(ParseError),
+    /// The command is not valid in this state.
+    #[error("{command} is not valid in the {state:?} state")]
+    WrongState {
+        /// The command name.
+        command: &'static str,
+        /// The state.
+        state: State,
+    },
+    /// LOGIN or a plaintext mechanism without TLS.
+    #[error("plaintext authentication is disabled without TLS")]
+    PlaintextDisabled,
+    /// STARTTLS on a TLS connection.
+    #[error("TLS is already active")]
+    TlsActive,
+    /// A literal the application or the limits refused.
+    #[error("literal refused")]
+    LiteralRefused,
+    /// IDLE was ended by something other than DONE.
+    #[error("expected DONE")]
+    ExpectedDone,
+}
+
+/// An application call that does not fit the connection's state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// No command is waiting for its completion.
+    #[error("no command is waiting for completion")]
+    NothingPending,
+    /// A tagged status passed to `send`: use `complete`.
+    #[error("tagged responses are sent with complete()")]
+    TaggedStatus,
+    /// No literal announcement is waiting for a decision.
+    #[error("no literal is waiting for a decision")]
+    NoLiteral,
+    /// The connection is closing.
+    #[error("the connection is closing")]
+    Closing,
+}
+
+/// Fatal server errors: close the connection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client sent data after STARTTLS before the TLS handshake (possible injection).
+    #[error("{bytes} bytes of plaintext after STARTTLS")]
+    PlaintextAfterStartTls {
+        /// How many bytes.
+        bytes: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Commands,
+    /// An AUTHENTICATE challenge was sent; the client's line is awaited.
+    Authenticate,
+    /// IDLE was accepted; `DONE` is awaited.
+    Idle,
+    /// A literal announcement waits for the application's decision.
+    LiteralDecision,
+}
+
+#[derive(Debug)]
+struct Pending {
+    tag: Tag<'static>,
+    body: CommandBody<'static>,
+}
+
+/// The server side of one IMAP connection.
+#[derive(Debug)]
+pub struct Connection {
+    options: Options,
+    framer: Framer,
+    output: Vec<u8>,
+    events: VecDeque<Event>,
+    state: State,
+    pending: Option<Pending>,
+    mode: Mode,
+    literal_tag: Option<Tag<'static>>,
+    tls_active: bool,
+    upgrade_pending: bool,
+    closing: bool,
+    closed: bool,
+    consecutive_errors: u32,
+}
+
+impl Connection {
+    /// A connection that starts by sending `greeting` (RFC 9051 §7.1). `PREAUTH` starts in the
+    /// Authenticated state; `BYE` closes.
+    pub fn new(options: Options, greeting: Greeting<'_>) -> Self {
+        let framer = Framer::new(options.decode.limits, options.decode.quirks.bare_lf, true);
+        let state = match greeting.kind {
+            GreetingKind::PreAuth => State::Authenticated,
+            _ => State::NotAuthenticated,
+        };
+        let closing = greeting.kind == GreetingKind::Bye;
+        Connection {
+            framer,
+            output: greeting.encode().dump(),
+            events: VecDeque::new(),
+            state,
+            pending: None,
+            mode: Mode::Commands,
+            literal_tag: None,
+            tls_active: options.tls_active,
+            upgrade_pending: false,
+            closing,
+            closed: false,
+            consecutive_errors: 0,
+            options,
+        }
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// `true` when the transport is TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls_active
+    }
+
+    /// The command waiting for completion.
+    pub fn pending(&self) -> Option<(&Tag<'static>, &CommandBody<'static>)> {
+        self.pending.as_ref().map(|p| (&p.tag, &p.body))
+    }
+
+    /// Appends bytes received from the client.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if !self.closed {
+            self.framer.feed(bytes);
+        }
+    }
+
+    /// Sends an untagged response or a continuation request. A continuation request while
+    /// AUTHENTICATE is pending is a SASL challenge (the client's answer comes as
+    /// [`Event::AuthenticateData`]); while IDLE is pending it starts idling (the client's `DONE`
+    /// comes as [`Event::IdleDone`]).
+    pub fn send(&mut self, response: Response<'_>) -> Result<(), CallError> {
+        if self.closed {
+            return Err(CallError::Closing);
+        }
+        match &response {
+            Response::Status(Status::Tagged { .. }) => return Err(CallError::TaggedStatus),
+            Response::Status(Status::Bye { .. }) => self.closing = true,
+            Response::Continuation(_) => match self.pending.as_ref().map(|p| &p.body) {
+                Some(CommandBody::Authenticate { .. }) => self.mode = Mode::Authenticate,
+                Some(CommandBody::Idle) => self.mode = Mode::Idle,
+                _ => {}
+            },
+            _ => {}
+        }
+        self.output.extend_from_slice(&response.encode().dump());
+        Ok(())
+    }
+
+    /// Completes the pending command with a tagged status (RFC 9051 §7.1). An `OK` moves the
+    /// state: LOGIN and AUTHENTICATE to Authenticated, SELECT and EXAMINE to Selected, CLOSE and
+    /// UNSELECT back to Authenticated, LOGOUT to Logout (send `BYE` first), STARTTLS to the TLS
+    /// upgrade. A failed SELECT or EXAMINE leaves no mailbox selected (§6.3.2).
+    pub fn complete(&mut self, kind: StatusKind, code: Option<Code<'_>>, text: &str) -> Result<(), CallError> {
+        let pending = self.pending.take().ok_or(CallError::NothingPending)?;
+        self.mode = Mode::Commands;
+        let status = Status::Tagged {
+            tag: pending.tag,
+            kind,
+            code,
+            text: Text::new(text.as_bytes()).unwrap_or_else(|_| Text::empty()),
+        };
+        self.output.extend_from_slice(&status.encode().dump());
+        let ok = kind == StatusKind::Ok;
+        match pending.body {
+            CommandBody::Login { .. } | CommandBody::Authenticate { .. } if ok => {
+                self.state = State::Authenticated
+            }
+            CommandBody::Select(_) | CommandBody::Examine(_) => {
+                self.state = if ok { State::Selected } else { State::Authenticated }
+            }
+            CommandBody::Close | CommandBody::Unselect if ok => self.state = State::Authenticated,
+            CommandBody::Logout => {
+                self.state = State::Logout;
+                self.closing = true;
+            }
+            CommandBody::StartTls if ok => self.upgrade_pending = true,
+            _ => {}
+        }
+        if ok {
+            self.consecutive_errors = 0;
+        }
+        Ok(())
+    }
+
+    /// Accepts the announced literal: sends the continuation request.
+    pub fn accept_literal(&mut self) -> Result<(), CallError> {
+        if self.mode != Mode::LiteralDecision {
+            return Err(CallError::NoLiteral);
+        }
+        self.output.extend_from_slice(b"+ Ready for literal data\r\n");
+        self.framer.accept_literal();
+        self.mode = Mode::Commands;
+        Ok(())
+    }
+
+    /// Refuses the announced literal with a tagged `NO` (RFC 9051 §4.3, RFC 7888 §4).
+    pub fn reject_literal(&mut self, code: Option<Code<'_>>, text: &str) -> Result<(), CallError> {
+        if self.mode != Mode::LiteralDecision {
+            return Err(CallError::NoLiteral);
+        }
+        self.framer.reject_literal();
+        self.mode = Mode::Commands;
+        let tag = self.literal_tag.take();
+        self.write_status(tag.clone(), StatusKind::No, code, text);
+        Ok(())
+    }
+
+    fn write_status(&mut self, tag: Option<Tag<'static>>, kind: StatusKind, code: Option<Code<'_>>, text: &str) {
+        let text = Text::new(text.as_bytes()).unwrap_or_else(|_| Text::empty());
+        let status = match tag {
+            Some(tag) => Status::Tagged { tag, kind, code, text },
+            None => Status::Untagged { kind, code, text },
+        };
+        self.output.extend_from_slice(&status.encode().dump());
+    }
+
+    fn reject(&mut self, tag: Option<Tag<'static>>, reason: RejectReason) {
+        let (kind, code) = match &reason {
+            RejectReason::PlaintextDisabled => (StatusKind::No, Some(Code::Condition(Condition::PrivacyRequired))),
+            RejectReason::LiteralRefused => (StatusKind::No, Some(Code::Other {
+                name: crate::types::Atom::unchecked("TOOBIG"),
+                text: None,
+            })),
+            RejectReason::Syntax(_) => (StatusKind::Bad, None),
+            _ => (StatusKind::Bad, None),
+        };
+        let text = reason.to_string();
+        self.write_status(tag.clone(), kind, code, &text);
+        self.events.push_back(Event::Rejected(Rejection { tag, reason }));
+        self.consecutive_errors += 1;
+        if self.consecutive_errors >= self.options.max_consecutive_errors {
+            let bye = Status::Bye {
+                code: None,
+                text: Text::new(&b"Too many errors"[..]).unwrap_or_else(|_| Text::empty()),
+            };
+            self.output.extend_from_slice(&bye.encode().dump());
+            self.closing = true;
+        }
+    }
+
+    /// Runs the machine: the next event, or the I/O the driver must perform.
+    // Not an Iterator: the "end" is an interrupt telling the driver what to do.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Event, Interrupt<Error>> {
+        loop {
+            if let Some(ev) = self.events.pop_front() {
+                return Ok(ev);
+            }
+            if self.output.len() >= FLUSH_AT {
+                return Err(self.flush());
+            }
+            if self.closed {
+                return Err(Interrupt::Io(Io::Close));
+            }
+            if self.closing {
+                if !self.output.is_empty() {
+                    return Err(self.flush());
+                }
+                self.closed = true;
+                self.framer.take_all();
+                continue;
+            }
+            if self.upgrade_pending {
+                if !self.output.is_empty() {
+                    return Err(self.flush());
+                }
+                self.upgrade_pending = false;
+                if !self.framer.is_empty() {
+                    let bytes = self.framer.take_all().len();
+                    self.closed = true;
+                    return Err(Interrupt::Error(Error::PlaintextAfterStartTls { bytes }));
+                }
+                self.tls_active = true;
+                return Err(Interrupt::Io(Io::UpgradeTls));
+            }
+            let waiting = self.mode == Mode::LiteralDecision
+                || (self.pending.is_some() && self.mode == Mode::Commands);
+            if waiting || !self.read() {
+                if !self.output.is_empty() {
+                    return Err(self.flush());
+                }
+                return Err(Interrupt::Io(Io::NeedMoreInput));
+            }
+        }
+    }
+
+    fn flush(&mut self) -> Interrupt<Error> {
+        Interrupt::Io(Io::Output(core::mem::take(&mut self.output)))
+    }
+
+    /// Reads one frame; `false` when none is complete.
+    fn read(&mut self) -> bool {
+        let Some(frame) = self.framer.next() else {
+            return false;
+        };
+        match frame {
+            Frame::LiteralAnnounced { head, length } => {
+                let tag = leading_tag(&head);
+                if tag.is_none() {
+                    self.framer.reject_literal();
+                    let e = ParseError::new(crate::codec::ErrorKind::Syntax { expected: "tag" }, &head, 0);
+                    self.reject(None, RejectReason::Syntax(e));
+                } else if self.options.auto_accept_literals {
+                    self.output.extend_from_slice(b"+ Ready for literal data\r\n");
+                    self.framer.accept_literal();
+                } else {
+                    self.literal_tag = tag.clone();
+                    self.mode = Mode::LiteralDecision;
+                    self.events.push_back(Event::LiteralAnnounced { tag, length });
+                }
+            }
+            Frame::Error { error, head } => {
+                let tag = leading_tag(&head);
+                let reason = match error {
+                    crate::codec::FrameError::LiteralTooLong { .. } | crate::codec::FrameError::MessageTooLong { .. } => {
+                        RejectReason::LiteralRefused
+                    }
+                    e => RejectReason::Syntax(ParseError::new(crate::codec::ErrorKind::Frame(e), &head, 0)),
+                };
+                self.end_exchange();
+                self.reject(tag, reason);
+            }
+            Frame::Message(msg) => match self.mode {
+                Mode::Authenticate => {
+                    let opts = self.options.decode;
+                    match parse_message(&msg, &opts, command::authenticate_data) {
+                        Ok(crate::types::AuthenticateData::Continue(data)) => {
+                            self.events.push_back(Event::AuthenticateData(data));
+                        }
+                        Ok(crate::types::AuthenticateData::Cancel) => {
+                            let tag = self.pending.take().map(|p| p.tag);
+                            self.mode = Mode::Commands;
+                            self.write_status(tag, StatusKind::Bad, None, "AUTHENTICATE cancelled");
+                            self.events.push_back(Event::AuthenticateCancelled);
+                        }
+                        Err(e) => {
+                            let tag = self.pending.take().map(|p| p.tag);
+                            self.mode = Mode::Commands;
+                            self.reject(tag, RejectReason::Syntax(e));
+                        }
+                    }
+                }
+                Mode::Idle => {
+                    let opts = self.options.decode;
+                    match parse_message(&msg, &opts, command::idle_done) {
+                        Ok(_) => {
+                            self.mode = Mode::Commands;
+                            self.events.push_back(Event::IdleDone);
+                        }
+                        Err(_) => {
+                            let tag = self.pending.take().map(|p| p.tag);
+                            self.mode = Mode::Commands;
+                            self.reject(tag, RejectReason::ExpectedDone);
+                        }
+                    }
+                }
+                Mode::Commands | Mode::LiteralDecision => self.command(&msg),
+            },
+        }
+        true
+    }
+
+    fn end_exchange(&mut self) {
+        if matches!(self.mode, Mode::Authenticate | Mode::Idle) {
+            self.pending = None;
+            self.mode = Mode::Commands;
+        }
+    }
+
+    fn command(&mut self, msg: &[u8]) {
+        let opts = self.options.decode;
+        let cmd = match parse_message(msg, &opts, command::command) {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                let tag = e.tag.clone();
+                self.reject(tag, RejectReason::Syntax(e));
+                return;
+            }
+        };
+        let tag = Some(cmd.tag.clone().into_static());
+        if !cmd.body.valid_in(self.state) {
+            let reason = RejectReason::WrongState {
+                command: cmd.body.name(),
+                state: self.state,
+            };
+            self.reject(tag, reason);
+            return;
+        }
+        let plaintext = match &cmd.body {
+            CommandBody::Login { .. } => true,
+            CommandBody::Authenticate { mechanism, .. } => mechanism.is("PLAIN") || mechanism.is("LOGIN"),
+            _ => false,
+        };
+        if plaintext && !self.tls_active && !self.options.allow_plaintext_login {
+            self.reject(tag, RejectReason::PlaintextDisabled);
+            return;
+        }
+        if matches!(cmd.body, CommandBody::StartTls) && self.tls_active {
+            self.reject(tag, RejectReason::TlsActive);
+            return;
+        }
+        let cmd = cmd.into_static();
+        self.pending = Some(Pending {
+            tag: cmd.tag.clone(),
+            body: cmd.body.clone(),
+        });
+        self.events.push_back(Event::Command(cmd));
+    }
+}
+
+/// The text of a continuation request the server sends for IDLE (RFC 9051 §6.3.13 example).
+pub fn idling() -> Response<'static> {
+    Response::Continuation(Continuation::Basic {
+        code: None,
+        text: Text::new(&b"idling"[..]).unwrap_or_else(|_| Text::empty()),
+    })
+}
