@@ -686,19 +686,20 @@ pub(crate) fn tagged_ext_comp<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResu
     let (mut r, first) = one(i)?;
     let mut items = vec![first];
     while peek_sp(r) {
-        match sp(ctx, r).and_then(|(r2, ())| one(r2)) {
-            Ok((r2, c)) => {
-                items.push(c);
-                r = r2;
-            }
-            Err(_) => break,
+        let (r2, ()) = sp(ctx, r)?;
+        if r2.first() == Some(&b')') {
+            // Spaces before ")" (lenient-spaces quirk): leave them to close().
+            break;
         }
+        let (r3, c) = one(r2)?;
+        items.push(c);
+        r = r3;
     }
-    if items.len() == 1 {
-        Ok((r, items.pop().unwrap_or(TaggedExtComp::Many(Vec1::unchecked(Vec::new())))))
-    } else {
-        Ok((r, TaggedExtComp::Many(Vec1::unchecked(items))))
-    }
+    let comp = match items.len() {
+        1 => items.remove(0),
+        _ => TaggedExtComp::Many(Vec1::unchecked(items)),
+    };
+    Ok((r, comp))
 }
 
 /// `tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"`
