@@ -1,5 +1,65 @@
-//! A sans-IO IMAP4rev1/IMAP4rev2 codec (RFC 3501, RFC 9051).
+//! A sans-IO IMAP codec and connection state machines for IMAP4rev1 (RFC 3501) and IMAP4rev2
+//! (RFC 9051).
+//!
+//! `mailwire-imap` reads and writes every command, response, greeting and continuation request of
+//! both revisions, and drives whole client and server sessions without doing any I/O: feed it
+//! bytes, act on the events it returns, write the bytes it hands back.
+//!
+//! # Layers
+//!
+//! - [`types`]: validated message types. String values keep the form they were sent in (atom,
+//!   quoted string, literal) and borrow from the input; [`types::IntoStatic`] detaches them.
+//! - [`codec`]: *frame, then parse*. The [`codec::frame`] layer splits the stream into messages
+//!   (lines and the literals they announce) under named limits, skipping literal bytes by count;
+//!   the nom decoders then parse one complete message, so decode cost does not grow with literal
+//!   size. `Incomplete` and `LiteralFound` are statuses, not errors. Encoders emit
+//!   [`codec::Fragment`]s so a client can wait for `+` before a synchronizing literal.
+//! - [`client`] and [`server`]: sans-IO connection state machines (tags, literal flow,
+//!   AUTHENTICATE with SASL-IR, IDLE/DONE, STARTTLS with injection safety, the four states).
+//!
+//! # Coverage
+//!
+//! | RFC | what | status |
+//! |---|---|---|
+//! | RFC 9051 (IMAP4rev2) | all commands, responses, codes, FETCH items, SEARCH keys, ESEARCH | decoded and encoded |
+//! | RFC 3501 (IMAP4rev1) | LSUB, CHECK, RECENT, `SEARCH` response, `UNSEEN` code, `RFC822*` items, NEW/OLD/RECENT keys | decoded and encoded |
+//! | RFC 7888 | LITERAL+ / LITERAL- `{n+}` | framing, codec, client option |
+//! | RFC 3516 | BINARY, `~{n}` literal8 | codec |
+//! | RFC 4959 | SASL-IR | codec, machines |
+//! | RFC 5258, 5819, 6154 | LIST-EXTENDED, LIST-STATUS, SPECIAL-USE options and attributes | codec |
+//! | RFC 4731, 5182 | ESEARCH, SEARCHRES (`$`, `SAVE`) | codec |
+//! | RFC 4315, 6851, 3691, 5161, 2342, 3348, 5530 | UIDPLUS codes and UID EXPUNGE, MOVE, UNSELECT, ENABLE, NAMESPACE, CHILDREN, response codes | codec |
+//! | RFC 4466 | generic extension syntax (`tagged-ext-val`) for unknown options and items | codec |
+//!
+//! The remaining extensions (CONDSTORE/QRESYNC, QUOTA, METADATA, ID, SORT/THREAD, ...) are the
+//! next milestone.
+//!
+//! # Tolerance
+//!
+//! Each deviation real peers commit is a named switch in [`codec::Quirks`], documented with where
+//! it was seen; the defaults tolerate what deployed servers send when decoding responses and stay
+//! strict when decoding commands. Nesting is bounded by [`codec::Options::max_depth`] (default 64).
+//!
+//! # Example
+//!
+//! ```
+//! use mailwire_imap::codec::{decode_response, Encode, Options};
+//! use mailwire_imap::types::{Data, Response};
+//!
+//! let wire = b"* 12 FETCH (UID 7 BODY[] {5}\r\nhello)\r\n";
+//! let (rest, response) = decode_response(wire, &Options::responses()).unwrap();
+//! assert!(rest.is_empty());
+//! let Response::Data(Data::Fetch { seq, items }) = &response else { panic!() };
+//! assert_eq!(seq.get(), 12);
+//! assert_eq!(items.len(), 2);
+//! // The canonical encoding is the input.
+//! assert_eq!(response.encode().dump(), wire);
+//! ```
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
+pub mod client;
 pub mod codec;
+pub mod server;
 pub mod types;

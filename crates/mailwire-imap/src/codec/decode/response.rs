@@ -215,7 +215,10 @@ fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
     };
     let r = &i[n..];
     match r.first() {
-        None | Some(b')' | b']' | b'\r' | b'\n') => None,
+        None | Some(b')' | b'\r' | b'\n') => None,
+        // `]` ends a response code (`[CAPABILITY A B ]` with the lenient-spaces quirk), but is
+        // also a valid astring: inside a list, `]` followed by `)` is an element.
+        Some(b']') if r.get(1) != Some(&b')') => None,
         Some(_) => Some(r),
     }
 }
