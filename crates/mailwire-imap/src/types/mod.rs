@@ -25,7 +25,7 @@ pub use self::core::{
     AString, Atom, AtomExt, ByteStr, Charset, IString, ListCharString, Literal, Literal8,
     LiteralMode, NString, Quoted, Tag, Text, ValidationError, Vec1,
 };
-pub(crate) use self::core::{is_astring_char, is_atom_char, is_list_char, is_nil, is_tag_char, is_text_byte, quotable};
+pub(crate) use self::core::{is_astring_char, is_atom_char, is_list_char, is_tag_char};
 pub use self::datetime::{DateTime, NaiveDate};
 pub(crate) use self::datetime::MONTHS;
 pub use self::extension::*;

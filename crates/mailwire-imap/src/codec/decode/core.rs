@@ -496,23 +496,6 @@ pub(crate) fn flag(i: &[u8]) -> PResult<'_, Flag<'_>> {
     }
 }
 
-/// `flag-fetch = flag / "\Recent"`
-pub(crate) fn flag_fetch(i: &[u8]) -> PResult<'_, FlagFetch<'_>> {
-    let (r, f) = flag(i)?;
-    Ok((r, match f {
-        Flag::Extension(a) if a.as_str().eq_ignore_ascii_case("Recent") => FlagFetch::Recent,
-        f => FlagFetch::Flag(f),
-    }))
-}
-
-/// `flag-perm = flag / "\*"`
-pub(crate) fn flag_perm(i: &[u8]) -> PResult<'_, FlagPerm<'_>> {
-    if let Some(r) = i.strip_prefix(b"\\*") {
-        return Ok((r, FlagPerm::Asterisk));
-    }
-    flag(i).map(|(r, f)| (r, FlagPerm::Flag(f)))
-}
-
 /// `"(" [x *(SP x)] ")"` for any item parser.
 pub(crate) fn paren_list<'a, T>(
     ctx: &Ctx,
