@@ -7,8 +7,8 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use mailwire_core::{Interrupt, Io, Secret};
-use mailwire_pop3::{Arg, Command, client};
+use mailwire_core::{Interrupt, Io};
+use mailwire_pop3::{Arg, Command, Password, client};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut stream = TcpStream::connect((host.as_str(), port.parse::<u16>()?))?;
     let mut conn = client::Connection::new(client::Options::default());
     conn.enqueue(Command::User(Arg::new(user.as_str())?))?;
-    conn.enqueue(Command::Pass(Secret::new(pass.as_bytes().into())))?;
+    conn.enqueue(Command::Pass(Password::new(pass.as_bytes())?))?;
     conn.enqueue(Command::Stat)?;
     conn.enqueue(Command::Uidl(None))?;
     conn.enqueue(Command::Quit)?;

@@ -4,9 +4,9 @@
 //!
 //! Run: `cargo run -p mailwire-examples --example pop3_pair`
 
-use mailwire_core::{Interrupt, Io, Secret};
+use mailwire_core::{Interrupt, Io};
 use mailwire_pop3::{
-    Arg, Command, MsgNum, Response, ScanListing, Status, StatusKind, Text, client, server,
+    Arg, Command, MsgNum, Password, Response, ScanListing, Status, StatusKind, Text, client, server,
 };
 
 fn print(prefix: &str, bytes: &[u8]) {
@@ -69,8 +69,10 @@ fn main() {
     let mut cli = client::Connection::new(client::Options::default());
     cli.enqueue(Command::User(Arg::new("alice").expect("valid")))
         .expect("state");
-    cli.enqueue(Command::Pass(Secret::new(b"secret"[..].into())))
-        .expect("state");
+    cli.enqueue(Command::Pass(
+        Password::new(&b"secret"[..]).expect("no line ends"),
+    ))
+    .expect("state");
     cli.enqueue(Command::List(None)).expect("state");
     cli.enqueue(Command::Retr(MsgNum::new(2).expect("non-zero")))
         .expect("state");

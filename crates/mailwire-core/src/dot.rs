@@ -176,6 +176,22 @@ pub fn unstuff(input: &[u8]) -> Option<(Cow<'_, [u8]>, usize)> {
     Some((body, progress.consumed))
 }
 
+/// Decodes a complete dot-stuffed body at the start of `input`, appending it to `out`.
+///
+/// Returns the bytes consumed (terminating line included), or `None` (with `out` unchanged) when
+/// the terminating line has not arrived. Reusing `out` across calls avoids the page faults of a
+/// fresh large allocation, which dominate the cost of [`unstuff`] on multi-megabyte bodies.
+pub fn unstuff_into(input: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    let start = out.len();
+    let progress = Unstuffer::new().decode_into(input, out);
+    if progress.finished {
+        Some(progress.consumed)
+    } else {
+        out.truncate(start);
+        None
+    }
+}
+
 /// Streaming encoder for a dot-stuffed body.
 ///
 /// Feed the body in any chunking with [`encode`](Self::encode), then call
@@ -312,6 +328,15 @@ pub fn stuff(body: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unstuff_into_appends_or_leaves_untouched() {
+        let mut out = b"prefix".to_vec();
+        assert_eq!(unstuff_into(b"a\r\n..b\r\n.\r\nrest", &mut out), Some(11));
+        assert_eq!(out, b"prefixa\r\n.b\r\n");
+        assert_eq!(unstuff_into(b"a\r\n", &mut out), None);
+        assert_eq!(out, b"prefixa\r\n.b\r\n");
+    }
 
     #[test]
     fn empty_body() {

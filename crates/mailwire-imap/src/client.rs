@@ -267,9 +267,15 @@ impl Connection {
             .iter()
             .map(|f| f.kind)
             .chain(self.queue.iter().map(|o| o.body_kind))
-            .any(|k| matches!(k, Kind::Login | Kind::Authenticate | Kind::Select | Kind::Unselect));
+            .any(|k| {
+                matches!(
+                    k,
+                    Kind::Login | Kind::Authenticate | Kind::Select | Kind::Unselect
+                )
+            });
         let ok = body.valid_in(self.state)
-            || (changing && (body.valid_in(State::Authenticated) || body.valid_in(State::Selected)));
+            || (changing
+                && (body.valid_in(State::Authenticated) || body.valid_in(State::Selected)));
         if !ok {
             return Err(EnqueueError::WrongState {
                 command: body.name(),
@@ -280,7 +286,10 @@ impl Connection {
             .unwrap_or_else(|_| Tag::unchecked(format!("A{}", self.next_tag)));
         self.next_tag += 1;
         let body_kind = Kind::of(&body);
-        let cmd = Command { tag: tag.clone(), body };
+        let cmd = Command {
+            tag: tag.clone(),
+            body,
+        };
         let mut fragments: VecDeque<Fragment> = cmd.encode().into_iter().collect();
         if self.options.literal_plus {
             for f in fragments.iter_mut() {
@@ -290,7 +299,11 @@ impl Connection {
             }
             fragments = rewrite_announcements(fragments);
         }
-        self.queue.push_back(Outgoing { tag: tag.clone(), body_kind, fragments });
+        self.queue.push_back(Outgoing {
+            tag: tag.clone(),
+            body_kind,
+            fragments,
+        });
         Ok(tag)
     }
 
@@ -300,7 +313,9 @@ impl Connection {
             return Err(CallError::NoChallenge);
         }
         self.challenge_open = false;
-        let line = AuthenticateData::Continue(Secret::new(data.to_vec())).encode().dump();
+        let line = AuthenticateData::Continue(Secret::new(data.to_vec()))
+            .encode()
+            .dump();
         self.output.extend_from_slice(&line);
         Ok(())
     }
@@ -311,7 +326,8 @@ impl Connection {
             return Err(CallError::NoChallenge);
         }
         self.challenge_open = false;
-        self.output.extend_from_slice(&AuthenticateData::Cancel.encode().dump());
+        self.output
+            .extend_from_slice(&AuthenticateData::Cancel.encode().dump());
         Ok(())
     }
 
@@ -381,13 +397,24 @@ impl Connection {
             if let Some(out) = &mut self.sending {
                 while let Some(f) = out.fragments.front() {
                     match f {
-                        Fragment::Literal { mode: LiteralMode::Sync, .. } => return, // waits for "+"
+                        Fragment::Literal {
+                            mode: LiteralMode::Sync,
+                            ..
+                        } => return, // waits for "+"
                         _ => {
-                            if let Some(Fragment::Line { data } | Fragment::Literal { data, .. }) = out.fragments.pop_front() {
+                            if let Some(Fragment::Line { data } | Fragment::Literal { data, .. }) =
+                                out.fragments.pop_front()
+                            {
                                 self.output.extend_from_slice(&data);
                             }
                             // A line ending in a sync announcement: stop before the literal.
-                            if matches!(out.fragments.front(), Some(Fragment::Literal { mode: LiteralMode::Sync, .. })) {
+                            if matches!(
+                                out.fragments.front(),
+                                Some(Fragment::Literal {
+                                    mode: LiteralMode::Sync,
+                                    ..
+                                })
+                            ) {
                                 return;
                             }
                         }
@@ -400,7 +427,10 @@ impl Connection {
                 return;
             }
             if let Some(out) = self.queue.pop_front() {
-                self.in_flight.push_back(InFlight { tag: out.tag.clone(), kind: out.body_kind });
+                self.in_flight.push_back(InFlight {
+                    tag: out.tag.clone(),
+                    kind: out.body_kind,
+                });
                 self.sending = Some(out);
             }
         }
@@ -436,7 +466,10 @@ impl Connection {
             return Ok(true);
         }
         let expecting_challenge = self.sending.is_none()
-            && self.in_flight.back().is_some_and(|f| f.kind == Kind::Authenticate);
+            && self
+                .in_flight
+                .back()
+                .is_some_and(|f| f.kind == Kind::Authenticate);
         let parsed = if expecting_challenge {
             parse_message(&msg, &opts, response::challenge)
         } else {
@@ -452,7 +485,12 @@ impl Connection {
         match resp {
             Response::Continuation(c) => self.continuation(c),
             Response::Data(d) => self.events.push_back(Event::Data(d)),
-            Response::Status(Status::Tagged { tag, kind, code, text }) => self.completed(tag, kind, code, text),
+            Response::Status(Status::Tagged {
+                tag,
+                kind,
+                code,
+                text,
+            }) => self.completed(tag, kind, code, text),
             Response::Status(s @ Status::Bye { .. }) => {
                 self.events.push_back(Event::Status(s));
                 // The server closes; a BYE before LOGOUT's OK is normal (RFC 9051 §7.1.5).
@@ -468,7 +506,11 @@ impl Connection {
     fn continuation(&mut self, c: Continuation<'static>) {
         // A command waiting to send a synchronizing literal takes the "+".
         if let Some(out) = &mut self.sending {
-            if let Some(Fragment::Literal { mode: LiteralMode::Sync, .. }) = out.fragments.front() {
+            if let Some(Fragment::Literal {
+                mode: LiteralMode::Sync,
+                ..
+            }) = out.fragments.front()
+            {
                 if let Some(Fragment::Literal { data, .. }) = out.fragments.pop_front() {
                     self.output.extend_from_slice(&data);
                 }
@@ -480,9 +522,14 @@ impl Connection {
                 self.challenge_open = true;
                 self.events.push_back(Event::AuthChallenge { tag, data });
             }
-            (Some((Kind::Authenticate, tag)), Continuation::Basic { text, .. }) if text.as_bytes().is_empty() => {
+            (Some((Kind::Authenticate, tag)), Continuation::Basic { text, .. })
+                if text.as_bytes().is_empty() =>
+            {
                 self.challenge_open = true;
-                self.events.push_back(Event::AuthChallenge { tag, data: Secret::new(Vec::new()) });
+                self.events.push_back(Event::AuthChallenge {
+                    tag,
+                    data: Secret::new(Vec::new()),
+                });
             }
             (Some((Kind::Idle, tag)), Continuation::Basic { .. }) if !self.idling => {
                 self.idling = true;
@@ -492,10 +539,21 @@ impl Connection {
         }
     }
 
-    fn completed(&mut self, tag: Tag<'static>, kind: StatusKind, code: Option<Code<'static>>, text: Text<'static>) {
+    fn completed(
+        &mut self,
+        tag: Tag<'static>,
+        kind: StatusKind,
+        code: Option<Code<'static>>,
+        text: Text<'static>,
+    ) {
         let Some(pos) = self.in_flight.iter().position(|f| f.tag == tag) else {
             // A completion for no command we sent: report it as an untagged-looking status.
-            self.events.push_back(Event::Completed { tag, kind, code, text });
+            self.events.push_back(Event::Completed {
+                tag,
+                kind,
+                code,
+                text,
+            });
             return;
         };
         let done = self.in_flight.remove(pos).map(|f| f.kind);
@@ -507,7 +565,13 @@ impl Connection {
         match done {
             Some(Kind::Login | Kind::Authenticate) if ok => self.state = State::Authenticated,
             Some(Kind::Authenticate) => self.challenge_open = false,
-            Some(Kind::Select) => self.state = if ok { State::Selected } else { State::Authenticated },
+            Some(Kind::Select) => {
+                self.state = if ok {
+                    State::Selected
+                } else {
+                    State::Authenticated
+                }
+            }
             Some(Kind::Unselect) if ok => self.state = State::Authenticated,
             Some(Kind::Logout) => {
                 self.state = State::Logout;
@@ -517,7 +581,12 @@ impl Connection {
             Some(Kind::Idle) => self.idling = false,
             _ => {}
         }
-        self.events.push_back(Event::Completed { tag, kind, code, text });
+        self.events.push_back(Event::Completed {
+            tag,
+            kind,
+            code,
+            text,
+        });
     }
 }
 
@@ -527,7 +596,9 @@ fn rewrite_announcements(fragments: VecDeque<Fragment>) -> VecDeque<Fragment> {
     let mut iter = fragments.into_iter().peekable();
     while let Some(f) = iter.next() {
         match f {
-            Fragment::Line { mut data } if matches!(iter.peek(), Some(Fragment::Literal { .. })) => {
+            Fragment::Line { mut data }
+                if matches!(iter.peek(), Some(Fragment::Literal { .. })) =>
+            {
                 if data.ends_with(b"}\r\n") && !data.ends_with(b"+}\r\n") {
                     let at = data.len() - 3;
                     data.insert(at, b'+');

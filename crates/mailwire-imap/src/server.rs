@@ -265,7 +265,12 @@ impl Connection {
     /// state: LOGIN and AUTHENTICATE to Authenticated, SELECT and EXAMINE to Selected, CLOSE and
     /// UNSELECT back to Authenticated, LOGOUT to Logout (send `BYE` first), STARTTLS to the TLS
     /// upgrade. A failed SELECT or EXAMINE leaves no mailbox selected (§6.3.2).
-    pub fn complete(&mut self, kind: StatusKind, code: Option<Code<'_>>, text: &str) -> Result<(), CallError> {
+    pub fn complete(
+        &mut self,
+        kind: StatusKind,
+        code: Option<Code<'_>>,
+        text: &str,
+    ) -> Result<(), CallError> {
         let pending = self.pending.take().ok_or(CallError::NothingPending)?;
         self.mode = Mode::Commands;
         let status = Status::Tagged {
@@ -281,7 +286,11 @@ impl Connection {
                 self.state = State::Authenticated
             }
             CommandBody::Select(_) | CommandBody::Examine(_) => {
-                self.state = if ok { State::Selected } else { State::Authenticated }
+                self.state = if ok {
+                    State::Selected
+                } else {
+                    State::Authenticated
+                }
             }
             CommandBody::Close | CommandBody::Unselect if ok => self.state = State::Authenticated,
             CommandBody::Logout => {
@@ -302,7 +311,8 @@ impl Connection {
         if self.mode != Mode::LiteralDecision {
             return Err(CallError::NoLiteral);
         }
-        self.output.extend_from_slice(b"+ Ready for literal data\r\n");
+        self.output
+            .extend_from_slice(b"+ Ready for literal data\r\n");
         self.framer.accept_literal();
         self.mode = Mode::Commands;
         Ok(())
@@ -320,10 +330,21 @@ impl Connection {
         Ok(())
     }
 
-    fn write_status(&mut self, tag: Option<Tag<'static>>, kind: StatusKind, code: Option<Code<'_>>, text: &str) {
+    fn write_status(
+        &mut self,
+        tag: Option<Tag<'static>>,
+        kind: StatusKind,
+        code: Option<Code<'_>>,
+        text: &str,
+    ) {
         let text = Text::new(text.as_bytes()).unwrap_or_else(|_| Text::empty());
         let status = match tag {
-            Some(tag) => Status::Tagged { tag, kind, code, text },
+            Some(tag) => Status::Tagged {
+                tag,
+                kind,
+                code,
+                text,
+            },
             None => Status::Untagged { kind, code, text },
         };
         self.output.extend_from_slice(&status.encode().dump());
@@ -331,17 +352,24 @@ impl Connection {
 
     fn reject(&mut self, tag: Option<Tag<'static>>, reason: RejectReason) {
         let (kind, code) = match &reason {
-            RejectReason::PlaintextDisabled => (StatusKind::No, Some(Code::Condition(Condition::PrivacyRequired))),
-            RejectReason::LiteralRefused => (StatusKind::No, Some(Code::Other {
-                name: crate::types::Atom::unchecked("TOOBIG"),
-                text: None,
-            })),
+            RejectReason::PlaintextDisabled => (
+                StatusKind::No,
+                Some(Code::Condition(Condition::PrivacyRequired)),
+            ),
+            RejectReason::LiteralRefused => (
+                StatusKind::No,
+                Some(Code::Other {
+                    name: crate::types::Atom::unchecked("TOOBIG"),
+                    text: None,
+                }),
+            ),
             RejectReason::Syntax(_) => (StatusKind::Bad, None),
             _ => (StatusKind::Bad, None),
         };
         let text = reason.to_string();
         self.write_status(tag.clone(), kind, code, &text);
-        self.events.push_back(Event::Rejected(Rejection { tag, reason }));
+        self.events
+            .push_back(Event::Rejected(Rejection { tag, reason }));
         self.consecutive_errors += 1;
         if self.consecutive_errors >= self.options.max_consecutive_errors {
             let bye = Status::Bye {
@@ -413,24 +441,35 @@ impl Connection {
                 let tag = leading_tag(&head);
                 if tag.is_none() {
                     self.framer.reject_literal();
-                    let e = ParseError::new(crate::codec::ErrorKind::Syntax { expected: "tag" }, &head, 0);
+                    let e = ParseError::new(
+                        crate::codec::ErrorKind::Syntax { expected: "tag" },
+                        &head,
+                        0,
+                    );
                     self.reject(None, RejectReason::Syntax(e));
                 } else if self.options.auto_accept_literals {
-                    self.output.extend_from_slice(b"+ Ready for literal data\r\n");
+                    self.output
+                        .extend_from_slice(b"+ Ready for literal data\r\n");
                     self.framer.accept_literal();
                 } else {
                     self.literal_tag = tag.clone();
                     self.mode = Mode::LiteralDecision;
-                    self.events.push_back(Event::LiteralAnnounced { tag, length });
+                    self.events
+                        .push_back(Event::LiteralAnnounced { tag, length });
                 }
             }
             Frame::Error { error, head } => {
                 let tag = leading_tag(&head);
                 let reason = match error {
-                    crate::codec::FrameError::LiteralTooLong { .. } | crate::codec::FrameError::MessageTooLong { .. } => {
+                    crate::codec::FrameError::LiteralTooLong { .. }
+                    | crate::codec::FrameError::MessageTooLong { .. } => {
                         RejectReason::LiteralRefused
                     }
-                    e => RejectReason::Syntax(ParseError::new(crate::codec::ErrorKind::Frame(e), &head, 0)),
+                    e => RejectReason::Syntax(ParseError::new(
+                        crate::codec::ErrorKind::Frame(e),
+                        &head,
+                        0,
+                    )),
                 };
                 self.end_exchange();
                 self.reject(tag, reason);
@@ -503,7 +542,9 @@ impl Connection {
         }
         let plaintext = match &cmd.body {
             CommandBody::Login { .. } => true,
-            CommandBody::Authenticate { mechanism, .. } => mechanism.is("PLAIN") || mechanism.is("LOGIN"),
+            CommandBody::Authenticate { mechanism, .. } => {
+                mechanism.is("PLAIN") || mechanism.is("LOGIN")
+            }
             _ => false,
         };
         if plaintext && !self.tls_active && !self.options.allow_plaintext_login {

@@ -11,7 +11,11 @@ fn text(s: &'static str) -> Text<'static> {
 }
 
 fn greeting() -> Greeting<'static> {
-    Greeting { kind: GreetingKind::Ok, code: None, text: text("mailwire ready") }
+    Greeting {
+        kind: GreetingKind::Ok,
+        code: None,
+        text: text("mailwire ready"),
+    }
 }
 
 fn mailbox(name: &'static str) -> Mailbox<'static> {
@@ -37,7 +41,8 @@ impl App {
                 return;
             }
             server::Event::IdleDone => {
-                conn.complete(StatusKind::Ok, None, "IDLE terminated").unwrap();
+                conn.complete(StatusKind::Ok, None, "IDLE terminated")
+                    .unwrap();
                 return;
             }
             server::Event::LiteralAnnounced { .. } => {
@@ -63,12 +68,20 @@ impl App {
                 let kind = if ok { StatusKind::Ok } else { StatusKind::No };
                 conn.complete(kind, None, "login").unwrap();
             }
-            Authenticate { initial_response: None, .. } => {
-                conn.send(Response::Continuation(Continuation::Base64(Secret::new(Vec::new())))).unwrap();
+            Authenticate {
+                initial_response: None,
+                ..
+            } => {
+                conn.send(Response::Continuation(Continuation::Base64(Secret::new(
+                    Vec::new(),
+                ))))
+                .unwrap();
             }
             Select(_) => {
-                conn.send(Response::Data(Data::Exists(self.messages.len() as u32))).unwrap();
-                conn.complete(StatusKind::Ok, Some(Code::ReadWrite), "selected").unwrap();
+                conn.send(Response::Data(Data::Exists(self.messages.len() as u32)))
+                    .unwrap();
+                conn.complete(StatusKind::Ok, Some(Code::ReadWrite), "selected")
+                    .unwrap();
             }
             Fetch { .. } => {
                 for (i, m) in self.messages.iter().enumerate() {
@@ -81,7 +94,11 @@ impl App {
                         },
                     ])
                     .unwrap();
-                    conn.send(Response::Data(Data::Fetch { seq: NonZeroU32::new(i as u32 + 1).unwrap(), items })).unwrap();
+                    conn.send(Response::Data(Data::Fetch {
+                        seq: NonZeroU32::new(i as u32 + 1).unwrap(),
+                        items,
+                    }))
+                    .unwrap();
                 }
                 conn.complete(StatusKind::Ok, None, "fetched").unwrap();
             }
@@ -95,7 +112,11 @@ impl App {
                 conn.send(Response::Data(Data::Exists(7))).unwrap();
             }
             Logout => {
-                conn.send(Response::Status(mailwire_imap::types::Status::Bye { code: None, text: text("bye") })).unwrap();
+                conn.send(Response::Status(mailwire_imap::types::Status::Bye {
+                    code: None,
+                    text: text("bye"),
+                }))
+                .unwrap();
                 conn.complete(StatusKind::Ok, None, "logout").unwrap();
             }
             StartTls => conn.complete(StatusKind::Ok, None, "begin TLS").unwrap(),
@@ -120,7 +141,11 @@ impl Pair {
         Pair {
             client: client::Connection::new(client::Options::default()),
             server: server::Connection::new(sopts, greeting()),
-            app: App { messages: vec![b"Subject: a\r\n\r\nhello\r\n".to_vec(), b"x".to_vec()], appended: vec![], reject_literals: false },
+            app: App {
+                messages: vec![b"Subject: a\r\n\r\nhello\r\n".to_vec(), b"x".to_vec()],
+                appended: vec![],
+                reject_literals: false,
+            },
             events: vec![],
             server_events: vec![],
             client_closed: false,
@@ -130,7 +155,10 @@ impl Pair {
     }
 
     fn plaintext() -> server::Options {
-        server::Options { allow_plaintext_login: true, ..server::Options::default() }
+        server::Options {
+            allow_plaintext_login: true,
+            ..server::Options::default()
+        }
     }
 
     fn run(&mut self) {
@@ -150,7 +178,11 @@ impl Pair {
                     }
                     Err(Interrupt::Io(Io::NeedMoreInput)) if !to_s.is_empty() => {
                         progress = true;
-                        let n = if self.chunk == 0 { to_s.len() } else { self.chunk.min(to_s.len()) };
+                        let n = if self.chunk == 0 {
+                            to_s.len()
+                        } else {
+                            self.chunk.min(to_s.len())
+                        };
                         let c: Vec<u8> = to_s.drain(..n).collect();
                         self.server.feed(&c);
                     }
@@ -175,7 +207,11 @@ impl Pair {
                     }
                     Err(Interrupt::Io(Io::NeedMoreInput)) if !to_c.is_empty() => {
                         progress = true;
-                        let n = if self.chunk == 0 { to_c.len() } else { self.chunk.min(to_c.len()) };
+                        let n = if self.chunk == 0 {
+                            to_c.len()
+                        } else {
+                            self.chunk.min(to_c.len())
+                        };
                         let c: Vec<u8> = to_c.drain(..n).collect();
                         self.client.feed(&c);
                     }
@@ -230,7 +266,10 @@ fn session_with_literals_both_ways() {
         assert!(matches!(p.events.first(), Some(client::Event::Greeting(_))));
         let (k, evs) = p.call(CommandBody::Capability);
         assert_eq!(k, StatusKind::Ok);
-        assert!(evs.iter().any(|e| matches!(e, client::Event::Data(Data::Capability(_)))));
+        assert!(
+            evs.iter()
+                .any(|e| matches!(e, client::Event::Data(Data::Capability(_))))
+        );
         p.login();
         let (k, _) = p.call(CommandBody::Select(Mailbox::Inbox));
         assert_eq!(k, StatusKind::Ok);
@@ -238,16 +277,27 @@ fn session_with_literals_both_ways() {
         let (k, evs) = p.call(CommandBody::Fetch {
             uid: false,
             set: SequenceSet::all(),
-            attributes: MacroOrAttributes::Attributes(vec![FetchAttribute::Uid, FetchAttribute::BodySection { section: None, partial: None, peek: true }]),
+            attributes: MacroOrAttributes::Attributes(vec![
+                FetchAttribute::Uid,
+                FetchAttribute::BodySection {
+                    section: None,
+                    partial: None,
+                    peek: true,
+                },
+            ]),
         });
         assert_eq!(k, StatusKind::Ok);
         let bodies: Vec<Vec<u8>> = evs
             .iter()
             .filter_map(|e| match e {
-                client::Event::Data(Data::Fetch { items, .. }) => items.iter().find_map(|i| match i {
-                    MessageDataItem::BodySection { data, .. } => data.as_bytes().map(<[u8]>::to_vec),
-                    _ => None,
-                }),
+                client::Event::Data(Data::Fetch { items, .. }) => {
+                    items.iter().find_map(|i| match i {
+                        MessageDataItem::BodySection { data, .. } => {
+                            data.as_bytes().map(<[u8]>::to_vec)
+                        }
+                        _ => None,
+                    })
+                }
                 _ => None,
             })
             .collect();
@@ -264,14 +314,20 @@ fn session_with_literals_both_ways() {
         assert_eq!(p.app.appended, vec![msg]);
         let (k, evs) = p.call(CommandBody::Logout);
         assert_eq!(k, StatusKind::Ok);
-        assert!(evs.iter().any(|e| matches!(e, client::Event::Status(Status::Bye { .. }))));
+        assert!(
+            evs.iter()
+                .any(|e| matches!(e, client::Event::Status(Status::Bye { .. })))
+        );
         assert!(p.client_closed && p.server_closed);
     }
 }
 
 #[test]
 fn rejected_literal_drops_the_rest_of_the_command() {
-    let opts = server::Options { auto_accept_literals: false, ..Pair::plaintext() };
+    let opts = server::Options {
+        auto_accept_literals: false,
+        ..Pair::plaintext()
+    };
     let mut p = Pair::new(opts);
     p.app.reject_literals = true;
     p.run();
@@ -298,12 +354,24 @@ fn idle_sees_updates_and_ends_with_done() {
     let tag = p.client.enqueue(CommandBody::Idle).unwrap();
     p.run();
     let evs = &p.events[start..];
-    assert!(evs.iter().any(|e| matches!(e, client::Event::IdleStarted { tag: t } if *t == tag)), "{evs:?}");
-    assert!(evs.iter().any(|e| matches!(e, client::Event::Data(Data::Exists(7)))));
-    assert!(matches!(p.client.enqueue(CommandBody::Noop), Err(client::EnqueueError::Idling)));
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, client::Event::IdleStarted { tag: t } if *t == tag)),
+        "{evs:?}"
+    );
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, client::Event::Data(Data::Exists(7))))
+    );
+    assert!(matches!(
+        p.client.enqueue(CommandBody::Noop),
+        Err(client::EnqueueError::Idling)
+    ));
     p.client.idle_done().unwrap();
     p.run();
-    assert!(p.events.iter().any(|e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Ok, .. } if *t == tag)));
+    assert!(p.events.iter().any(
+        |e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Ok, .. } if *t == tag)
+    ));
     assert_eq!(p.call(CommandBody::Noop).0, StatusKind::Ok);
 }
 
@@ -311,19 +379,34 @@ fn idle_sees_updates_and_ends_with_done() {
 fn authenticate_with_challenge_and_cancel() {
     let mut p = Pair::new(Pair::plaintext());
     p.run();
-    let plain = || CommandBody::Authenticate { mechanism: AuthMechanism::plain(), initial_response: None };
+    let plain = || CommandBody::Authenticate {
+        mechanism: AuthMechanism::plain(),
+        initial_response: None,
+    };
     let tag = p.client.enqueue(plain()).unwrap();
     p.run();
-    assert!(p.events.iter().any(|e| matches!(e, client::Event::AuthChallenge { tag: t, .. } if *t == tag)));
+    assert!(
+        p.events
+            .iter()
+            .any(|e| matches!(e, client::Event::AuthChallenge { tag: t, .. } if *t == tag))
+    );
     p.client.authenticate_cancel().unwrap();
     p.run();
-    assert!(p.events.iter().any(|e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Bad, .. } if *t == tag)));
-    assert!(p.server_events.iter().any(|e| matches!(e, server::Event::AuthenticateCancelled)));
+    assert!(p.events.iter().any(
+        |e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Bad, .. } if *t == tag)
+    ));
+    assert!(
+        p.server_events
+            .iter()
+            .any(|e| matches!(e, server::Event::AuthenticateCancelled))
+    );
     let tag = p.client.enqueue(plain()).unwrap();
     p.run();
     p.client.authenticate_respond(b"\0alice\0secret").unwrap();
     p.run();
-    assert!(p.events.iter().any(|e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Ok, .. } if *t == tag)));
+    assert!(p.events.iter().any(
+        |e| matches!(e, client::Event::Completed { tag: t, kind: StatusKind::Ok, .. } if *t == tag)
+    ));
     assert_eq!(p.client.state(), State::Authenticated);
     assert_eq!(p.server.state(), State::Authenticated);
 }
@@ -338,7 +421,13 @@ fn wrong_state_and_plaintext_login_are_refused_by_the_server() {
         password: Secret::new(AString::try_from("secret").unwrap()),
     });
     assert_eq!(k, StatusKind::No);
-    assert!(evs.iter().any(|e| matches!(e, client::Event::Completed { code: Some(Code::Condition(Condition::PrivacyRequired)), .. })));
+    assert!(evs.iter().any(|e| matches!(
+        e,
+        client::Event::Completed {
+            code: Some(Code::Condition(Condition::PrivacyRequired)),
+            ..
+        }
+    )));
     // The client refuses to send FETCH before SELECT; the server refuses it too.
     assert!(p.client.enqueue(CommandBody::Expunge).is_err());
     p.server.feed(b"x1 EXPUNGE\r\nx2 FROB\r\n");
@@ -352,7 +441,13 @@ fn wrong_state_and_plaintext_login_are_refused_by_the_server() {
         })
         .collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(matches!(reasons[1].reason, server::RejectReason::WrongState { command: "EXPUNGE", .. }));
+    assert!(matches!(
+        reasons[1].reason,
+        server::RejectReason::WrongState {
+            command: "EXPUNGE",
+            ..
+        }
+    ));
     assert!(matches!(reasons[2].reason, server::RejectReason::Syntax(_)));
     assert_eq!(reasons[2].tag.as_ref().map(|t| t.as_str()), Some("x2"));
 }
@@ -363,10 +458,21 @@ fn starttls_injection_is_fatal_on_both_sides() {
     let mut s = server::Connection::new(server::Options::default(), greeting());
     let _ = s.next();
     s.feed(b"a STARTTLS\r\nb LOGIN mallory x\r\n");
-    assert!(matches!(s.next(), Ok(server::Event::Command(Command { body: CommandBody::StartTls, .. }))));
+    assert!(matches!(
+        s.next(),
+        Ok(server::Event::Command(Command {
+            body: CommandBody::StartTls,
+            ..
+        }))
+    ));
     s.complete(StatusKind::Ok, None, "go").unwrap();
     assert!(matches!(s.next(), Err(Interrupt::Io(Io::Output(_)))));
-    assert_eq!(s.next(), Err(Interrupt::Error(server::Error::PlaintextAfterStartTls { bytes: 19 })));
+    assert_eq!(
+        s.next(),
+        Err(Interrupt::Error(server::Error::PlaintextAfterStartTls {
+            bytes: 19
+        }))
+    );
     // Server, clean: upgrade.
     let mut s = server::Connection::new(server::Options::default(), greeting());
     let _ = s.next();
@@ -384,12 +490,20 @@ fn starttls_injection_is_fatal_on_both_sides() {
     assert!(matches!(c.next(), Err(Interrupt::Io(Io::Output(_)))));
     c.feed(format!("{} OK go\r\n* OK injected\r\n", tag.as_str()).as_bytes());
     assert!(matches!(c.next(), Ok(client::Event::Completed { .. })));
-    assert_eq!(c.next(), Err(Interrupt::Error(client::Error::DataAfterStartTls { bytes: 15 })));
+    assert_eq!(
+        c.next(),
+        Err(Interrupt::Error(client::Error::DataAfterStartTls {
+            bytes: 15
+        }))
+    );
 }
 
 #[test]
 fn literal_plus_sends_without_waiting() {
-    let mut c = client::Connection::new(client::Options { literal_plus: true, ..client::Options::default() });
+    let mut c = client::Connection::new(client::Options {
+        literal_plus: true,
+        ..client::Options::default()
+    });
     c.feed(b"* PREAUTH hi\r\n");
     assert!(matches!(c.next(), Ok(client::Event::Greeting(_))));
     c.enqueue(CommandBody::Append {

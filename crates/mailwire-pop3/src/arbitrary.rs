@@ -69,7 +69,8 @@ fn secret_bytes(max: usize) -> impl Strategy<Value = Secret<Vec<u8>>> {
 pub fn command() -> impl Strategy<Value = Command<'static>> {
     prop_oneof![
         arg().prop_map(Command::User),
-        bytes_without_crlf(30).prop_map(|p| Command::Pass(Secret::new(Cow::Owned(p)))),
+        bytes_without_crlf(30)
+            .prop_filter_map("no NUL", |p| Password::new(p).ok().map(Command::Pass)),
         (arg(), any::<[u8; 16]>()).prop_map(|(name, d)| Command::Apop {
             name,
             digest: ApopDigest::from_bytes(d)

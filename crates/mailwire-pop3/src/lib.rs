@@ -72,9 +72,9 @@ pub mod arbitrary;
 
 pub use types::{
     ApopDigest, Arg, AuthLine, CapaTag, Capability, Command, ExpirePolicy, Keyword, LangRequest,
-    LanguageListing, LanguageTag, Mechanism, MsgNum, RespCodeText, Response, ResponseCode,
-    SaslAuth, ScanListing, SessionState, Status, StatusKind, Text, UidListing, UniqueId,
-    ValidationError,
+    LanguageListing, LanguageTag, Mechanism, MsgNum, Password, RespCodeText, Response,
+    ResponseCode, SaslAuth, ScanListing, SessionState, Status, StatusKind, Text, UidListing,
+    UniqueId, ValidationError,
 };
 
 impl<'a> From<Status<'a>> for Response<'a> {

@@ -365,11 +365,18 @@ impl Connection {
     }
 
     fn reject(&mut self, reason: RejectReason, line: &[u8], code: Option<ResponseCode<'static>>) {
-        let text = match &reason {
+        let mut text = match &reason {
             RejectReason::Syntax(ErrorKind::UnknownCommand) => "unknown command".to_string(),
             RejectReason::WrongState(s) => format!("command not valid in {s:?} state"),
             other => other.to_string(),
         };
+        self.consecutive_errors += 1;
+        // The last answer says why the connection closes: one line per command, so a pipelining
+        // client stays in step.
+        let closing = self.consecutive_errors >= self.options.max_consecutive_errors;
+        if closing {
+            text.push_str(" (too many errors, closing)");
+        }
         let status = Status {
             kind: StatusKind::Err,
             code,
@@ -381,14 +388,7 @@ impl Connection {
             near: redacted_snippet(line, self.sasl != Sasl::None),
         }));
         self.user_accepted = false;
-        self.consecutive_errors += 1;
-        if self.consecutive_errors >= self.options.max_consecutive_errors {
-            Status {
-                kind: StatusKind::Err,
-                code: None,
-                text: Text::new(&b"too many errors, closing"[..]).unwrap_or_default(),
-            }
-            .encode(&mut self.output);
+        if closing {
             self.closing = true;
         }
     }

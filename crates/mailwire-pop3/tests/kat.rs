@@ -45,7 +45,7 @@ fn rfc1939_commands() {
     );
     assert_eq!(
         cmd("PASS secret\r\n"),
-        Command::Pass(Secret::new(b"secret"[..].into()))
+        Command::Pass(Password::new(&b"secret"[..]).unwrap())
     );
     assert_eq!(cmd("STAT\r\n"), Command::Stat);
     assert_eq!(cmd("LIST\r\n"), Command::List(None));

@@ -2,9 +2,10 @@
 //!
 //! This module holds what does not depend on the protocol: the command-line arguments, reading the
 //! input, splitting a transcript into its two streams, and writing the output. Each protocol
-//! module (`pop3`, later `imap`) walks the streams and reports every message or error to
+//! module (`pop3`, `imap`) walks the streams and reports every message or error to
 //! [`Output`].
 
+mod imap;
 mod pop3;
 
 use std::fs;
@@ -18,8 +19,8 @@ use serde::Serialize;
 pub(crate) const LONG_HELP: &str = "\
 Decode captured traffic and print one JSON object per message (JSON Lines).
 
-  mailwire decode --protocol pop3 --from client|server [FILE]
-  mailwire decode --protocol pop3 --transcript FILE
+  mailwire decode --protocol pop3|imap --from client|server [FILE]
+  mailwire decode --protocol pop3|imap --transcript FILE
 
 A raw capture holds the bytes of one direction (FILE, or stdin when FILE is absent or `-`).
 A transcript holds lines that start with `C: ` (client) or `S: ` (server); the rest of the line
@@ -45,9 +46,24 @@ line starting with `+ ` is a SASL challenge. In a raw client stream, the lines a
 `AUTH mechanism` are SASL lines (base64 or `*`) until a line that decodes as a standard POP3
 command (a keyword RFC 1939/2449/2595/5034/6856 defines; not an unknown extension keyword).
 
+IMAP shapes: `message` is a Command, AuthenticateData, IdleDone (`DONE`, printed as null),
+Greeting or Response of mailwire-imap. A client stream is a sequence of commands; a literal's data
+follows its announcing line (in a capture it comes after the server's `+`), and a synchronizing
+literal announced at the very end of the input is truncated input. After `AUTHENTICATE
+mechanism`, client lines are AUTHENTICATE data (base64 or `*`): in a transcript until the server's
+tagged completion of that command; in a raw client stream until `*` or a line that looks like a
+command (it decodes as one, or starts with a tag and a space, which base64 never does). After
+`IDLE`, the next client line is `DONE`, unless the server completes the IDLE first (transcript)
+or the line decodes as a command (raw client stream: the server refused IDLE). A server stream
+starts with the greeting (in a transcript only when the server speaks first; excerpts that start
+with the client have none), then responses. In a transcript, a `+ base64` line while AUTHENTICATE
+runs is a SASL challenge; a raw server stream does not know when AUTHENTICATE runs and keeps
+every continuation request as text.
+
 --reencode writes the canonical wire encoding of every decoded message instead of JSON (as a
 C:/S: transcript in transcript mode) and the error objects to stderr. It prints the real bytes
-of the capture, passwords and SASL data included.
+of the capture, passwords and SASL data included. In a transcript each message is written whole
+where it starts, so an IMAP command's literal data comes before the server's `+` that let it go.
 
 Exit status: 0 when everything decoded, 1 when anything failed to decode, 2 for usage and I/O
 errors.";
@@ -82,6 +98,8 @@ pub(crate) struct DecodeArgs {
 pub(crate) enum Protocol {
     /// POP3 (RFC 1939 and its extensions RFC 2449, 2595, 3206, 5034, 6856).
     Pop3,
+    /// IMAP (IMAP4rev1 RFC 3501, IMAP4rev2 RFC 9051, and the extensions `mailwire-imap` reads).
+    Imap,
 }
 
 /// Which side of the connection sent a stream.
@@ -111,12 +129,14 @@ pub(crate) fn run(args: &DecodeArgs) -> io::Result<Summary> {
             let transcript = Transcript::parse(&read_input(Some(path))?);
             match args.protocol {
                 Protocol::Pop3 => pop3::decode_transcript(&transcript, &mut out)?,
+                Protocol::Imap => imap::decode_transcript(&transcript, &mut out)?,
             }
         }
         (None, Some(from)) => {
             let stream = Stream::raw(read_input(args.file.as_deref())?);
             match args.protocol {
                 Protocol::Pop3 => pop3::decode_raw(&stream, from, &mut out)?,
+                Protocol::Imap => imap::decode_raw(&stream, from, &mut out)?,
             }
         }
         // The `input` group requires one of the two.

@@ -6,8 +6,8 @@
 //! prints one JSON object per line (JSON Lines) for every message, in input order.
 //!
 //! ```text
-//! mailwire decode --protocol pop3 --from client|server [FILE]   # one raw direction (stdin if no FILE)
-//! mailwire decode --protocol pop3 --transcript FILE             # an RFC-style "C: "/"S: " transcript
+//! mailwire decode --protocol pop3|imap --from client|server [FILE]   # one raw direction (stdin if no FILE)
+//! mailwire decode --protocol pop3|imap --transcript FILE             # an RFC-style "C: "/"S: " transcript
 //! ```
 //!
 //! A message that decodes:
@@ -40,8 +40,9 @@
 //!   `S: ` prefix, plus CRLF).
 //! - In transcript mode every object also has `"from":"client"` or `"from":"server"` and `line`,
 //!   the 1-based transcript line where the message starts; objects come in transcript order.
-//! - `message` is the typed message (`Command`, `AuthLine` or `Response` of `mailwire-pop3`) as
-//!   serialized by its `serde` implementation. Secrets (passwords, APOP digests, SASL data) are
+//! - `message` is the typed message as serialized by its `serde` implementation: `Command`,
+//!   `AuthLine` or `Response` of `mailwire-pop3`; `Command`, `AuthenticateData`, `IdleDone`,
+//!   `Greeting` or `Response` of `mailwire-imap`. Secrets (passwords, APOP digests, SASL data) are
 //!   shown as `"/* REDACTED */"`.
 //!
 //! With `--reencode`, the canonical wire encoding of each decoded message is written instead of
@@ -59,11 +60,7 @@ use clap::{Parser, Subcommand};
 
 /// The `mailwire` command line.
 #[derive(Debug, Parser)]
-#[command(
-    name = "mailwire",
-    version,
-    about = "Tools for POP3 (and soon IMAP) traffic."
-)]
+#[command(name = "mailwire", version, about = "Tools for POP3 and IMAP traffic.")]
 struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -1,104 +1,12 @@
 //! Runs the `mailwire decode` binary on small captures.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
+use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// What a run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Run {
-    /// Stdout as JSON Lines.
-    fn objects(&self) -> Vec<Value> {
-        std::str::from_utf8(&self.stdout)
-            .expect("stdout is UTF-8")
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
-            .collect()
-    }
-
-    /// Stderr as JSON Lines.
-    fn error_objects(&self) -> Vec<Value> {
-        self.stderr
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
-            .collect()
-    }
-}
-
-/// Runs `mailwire` with `args`, `stdin` piped in.
-fn mailwire(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailwire"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run mailwire");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait for mailwire");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// A temporary file removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(contents: &[u8]) -> TempFile {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "mailwire-decode-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(name);
-        std::fs::write(&path, contents).expect("write temp file");
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn offsets(objects: &[Value]) -> Vec<u64> {
-    objects
-        .iter()
-        .map(|o| o["offset"].as_u64().unwrap())
-        .collect()
-}
-
-fn messages(objects: &[Value]) -> Vec<Value> {
-    objects
-        .iter()
-        .map(|o| {
-            assert!(o.get("error").is_none(), "unexpected error: {o}");
-            o["message"].clone()
-        })
-        .collect()
-}
+use common::{TempFile, mailwire, messages, offsets};
 
 fn status(kind: &str, text: &str) -> Value {
     json!({"kind": kind, "code": null, "text": text})
@@ -533,7 +441,7 @@ fn reencode_transcript_round_trips() {
 fn usage_and_io_errors_exit_2() {
     for args in [
         &["decode", "--protocol", "pop3"][..],
-        &["decode", "--protocol", "imap", "--from", "client"],
+        &["decode", "--protocol", "smtp", "--from", "client"],
         &[
             "decode",
             "--protocol",

@@ -78,9 +78,15 @@ pub(crate) fn literal_announcement(line: &[u8]) -> Option<(u64, LiteralMode, boo
         // RFC 7888 LITERAL- uses the same "+" form; "-" is not wire syntax.
         None => (rest, LiteralMode::Sync),
     };
-    let digits_start = rest.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+    let digits_start = rest
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
     let digits = &rest[digits_start..];
-    if digits.is_empty() || digits.len() > 19 || rest.get(digits_start.checked_sub(1)?) != Some(&b'{') {
+    if digits.is_empty()
+        || digits.len() > 19
+        || rest.get(digits_start.checked_sub(1)?) != Some(&b'{')
+    {
         return None;
     }
     let n: u64 = core::str::from_utf8(digits).ok()?.parse().ok()?;
@@ -123,7 +129,9 @@ pub fn find_message_end(input: &[u8], limits: &Limits, bare_lf: bool) -> FrameSt
         let Some(lf) = memchr::memchr(b'\n', &input[pos..]) else {
             if input.len() - pos > limits.max_line && error.is_none() {
                 return FrameStatus::Error {
-                    error: FrameError::LineTooLong { limit: limits.max_line },
+                    error: FrameError::LineTooLong {
+                        limit: limits.max_line,
+                    },
                     end: None,
                 };
             }
@@ -140,30 +148,48 @@ pub fn find_message_end(input: &[u8], limits: &Limits, bare_lf: bool) -> FrameSt
             }
         };
         if line_end - pos > limits.max_line {
-            error.get_or_insert(FrameError::LineTooLong { limit: limits.max_line });
+            error.get_or_insert(FrameError::LineTooLong {
+                limit: limits.max_line,
+            });
         }
         match literal_announcement(line) {
             None => {
                 if line_end as u64 > limits.max_message {
-                    error.get_or_insert(FrameError::MessageTooLong { limit: limits.max_message });
+                    error.get_or_insert(FrameError::MessageTooLong {
+                        limit: limits.max_message,
+                    });
                 }
                 return match error {
-                    Some(error) => FrameStatus::Error { error, end: Some(line_end) },
+                    Some(error) => FrameStatus::Error {
+                        error,
+                        end: Some(line_end),
+                    },
                     None => FrameStatus::Complete { len: line_end },
                 };
             }
             Some((length, mode, _)) => {
                 if length > limits.max_literal {
-                    error.get_or_insert(FrameError::LiteralTooLong { length, limit: limits.max_literal });
+                    error.get_or_insert(FrameError::LiteralTooLong {
+                        length,
+                        limit: limits.max_literal,
+                    });
                     if mode == LiteralMode::Sync {
                         // The peer waits for our answer: the message ends here.
-                        return FrameStatus::Error { error: error.unwrap_or(FrameError::BareLf), end: Some(line_end) };
+                        return FrameStatus::Error {
+                            error: error.unwrap_or(FrameError::BareLf),
+                            end: Some(line_end),
+                        };
                     }
                 }
                 if (line_end as u64).saturating_add(length) > limits.max_message {
-                    error.get_or_insert(FrameError::MessageTooLong { limit: limits.max_message });
+                    error.get_or_insert(FrameError::MessageTooLong {
+                        limit: limits.max_message,
+                    });
                     if mode == LiteralMode::Sync {
-                        return FrameStatus::Error { error: error.unwrap_or(FrameError::BareLf), end: Some(line_end) };
+                        return FrameStatus::Error {
+                            error: error.unwrap_or(FrameError::BareLf),
+                            end: Some(line_end),
+                        };
                     }
                 }
                 let available = (input.len() - line_end) as u64;
@@ -340,7 +366,9 @@ impl Framer {
             }
             let Some(lf) = memchr::memchr(b'\n', &self.buf[self.scanned..]) else {
                 if self.buf.len() - self.pos > self.limits.max_line {
-                    self.fail(FrameError::LineTooLong { limit: self.limits.max_line });
+                    self.fail(FrameError::LineTooLong {
+                        limit: self.limits.max_line,
+                    });
                 }
                 if self.error.is_some() {
                     let n = self.buf.len();
@@ -362,19 +390,28 @@ impl Framer {
                 self.fail(FrameError::BareLf);
             }
             if line_end - self.pos > self.limits.max_line {
-                self.fail(FrameError::LineTooLong { limit: self.limits.max_line });
+                self.fail(FrameError::LineTooLong {
+                    limit: self.limits.max_line,
+                });
             }
             let total = self.dropped + line_end as u64;
             let Some((length, mode, _)) = announced else {
                 if total > self.limits.max_message {
-                    self.fail(FrameError::MessageTooLong { limit: self.limits.max_message });
+                    self.fail(FrameError::MessageTooLong {
+                        limit: self.limits.max_message,
+                    });
                 }
                 return Some(self.finish(line_end));
             };
             if length > self.limits.max_literal {
-                self.fail(FrameError::LiteralTooLong { length, limit: self.limits.max_literal });
+                self.fail(FrameError::LiteralTooLong {
+                    length,
+                    limit: self.limits.max_literal,
+                });
             } else if total.saturating_add(length) > self.limits.max_message {
-                self.fail(FrameError::MessageTooLong { limit: self.limits.max_message });
+                self.fail(FrameError::MessageTooLong {
+                    limit: self.limits.max_message,
+                });
             }
             if self.error.is_some() && mode == LiteralMode::Sync {
                 // The peer waits for an answer and sends nothing more of this message.
@@ -386,7 +423,11 @@ impl Framer {
                 self.drop_front(line_end);
                 continue;
             }
-            if self.announce && mode == LiteralMode::Sync && self.buf.len() == line_end && length > 0 {
+            if self.announce
+                && mode == LiteralMode::Sync
+                && self.buf.len() == line_end
+                && length > 0
+            {
                 self.awaiting_answer = true;
                 return Some(Frame::LiteralAnnounced {
                     head: Bytes::copy_from_slice(&self.buf[..line_end]),
@@ -423,9 +464,18 @@ mod tests {
 
     #[test]
     fn announcement_forms() {
-        assert_eq!(literal_announcement(b"A1 LOGIN {5}"), Some((5, LiteralMode::Sync, false)));
-        assert_eq!(literal_announcement(b"A1 APPEND x {12+}"), Some((12, LiteralMode::NonSync, false)));
-        assert_eq!(literal_announcement(b"* 1 FETCH (BINARY[] ~{3}"), Some((3, LiteralMode::Sync, true)));
+        assert_eq!(
+            literal_announcement(b"A1 LOGIN {5}"),
+            Some((5, LiteralMode::Sync, false))
+        );
+        assert_eq!(
+            literal_announcement(b"A1 APPEND x {12+}"),
+            Some((12, LiteralMode::NonSync, false))
+        );
+        assert_eq!(
+            literal_announcement(b"* 1 FETCH (BINARY[] ~{3}"),
+            Some((3, LiteralMode::Sync, true))
+        );
         assert_eq!(literal_announcement(b"A1 NOOP"), None);
         assert_eq!(literal_announcement(b"{}"), None);
         assert_eq!(literal_announcement(b"x{99999999999999999999}"), None);
@@ -434,18 +484,39 @@ mod tests {
     #[test]
     fn whole_buffer_status() {
         let l = Limits::DEFAULT;
-        assert_eq!(find_message_end(b"A1 NOOP\r\nA2", &l, false), FrameStatus::Complete { len: 9 });
-        assert_eq!(find_message_end(b"A1 LOGIN {3}\r\n", &l, false), FrameStatus::LiteralAnnounced { line_end: 14, length: 3 });
-        assert_eq!(find_message_end(b"A1 LOGIN {3}\r\nab", &l, false), FrameStatus::Incomplete);
-        assert_eq!(find_message_end(b"A1 LOGIN {3}\r\na\nc pw\r\n", &l, false), FrameStatus::Complete { len: 22 });
-        assert_eq!(find_message_end(b"A1 LOGIN {3+}\r\n", &l, false), FrameStatus::Incomplete);
+        assert_eq!(
+            find_message_end(b"A1 NOOP\r\nA2", &l, false),
+            FrameStatus::Complete { len: 9 }
+        );
+        assert_eq!(
+            find_message_end(b"A1 LOGIN {3}\r\n", &l, false),
+            FrameStatus::LiteralAnnounced {
+                line_end: 14,
+                length: 3
+            }
+        );
+        assert_eq!(
+            find_message_end(b"A1 LOGIN {3}\r\nab", &l, false),
+            FrameStatus::Incomplete
+        );
+        assert_eq!(
+            find_message_end(b"A1 LOGIN {3}\r\na\nc pw\r\n", &l, false),
+            FrameStatus::Complete { len: 22 }
+        );
+        assert_eq!(
+            find_message_end(b"A1 LOGIN {3+}\r\n", &l, false),
+            FrameStatus::Incomplete
+        );
     }
 
     #[test]
     fn literal_bytes_are_not_scanned_and_may_hold_crlf() {
         let mut f = Framer::new(Limits::DEFAULT, false, true);
         f.feed(b"A1 APPEND INBOX {9}\r\n");
-        assert!(matches!(f.next(), Some(Frame::LiteralAnnounced { length: 9, .. })));
+        assert!(matches!(
+            f.next(),
+            Some(Frame::LiteralAnnounced { length: 9, .. })
+        ));
         assert_eq!(f.next(), None);
         f.accept_literal();
         f.feed(b"a\r\nb\r\n.\r");
@@ -453,10 +524,15 @@ mod tests {
         f.feed(b"\n");
         assert_eq!(f.next(), None);
         f.feed(b"\r\nA2 NOOP\r\n");
-        assert_eq!(frames(&mut f), vec![
-            Frame::Message(Bytes::from_static(b"A1 APPEND INBOX {9}\r\na\r\nb\r\n.\r\n\r\n")),
-            Frame::Message(Bytes::from_static(b"A2 NOOP\r\n")),
-        ]);
+        assert_eq!(
+            frames(&mut f),
+            vec![
+                Frame::Message(Bytes::from_static(
+                    b"A1 APPEND INBOX {9}\r\na\r\nb\r\n.\r\n\r\n"
+                )),
+                Frame::Message(Bytes::from_static(b"A2 NOOP\r\n")),
+            ]
+        );
     }
 
     #[test]
@@ -466,26 +542,45 @@ mod tests {
         assert!(matches!(f.next(), Some(Frame::LiteralAnnounced { .. })));
         f.reject_literal();
         f.feed(b"A2 NOOP\r\n");
-        assert_eq!(frames(&mut f), vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]);
+        assert_eq!(
+            frames(&mut f),
+            vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]
+        );
     }
 
     #[test]
     fn oversized_sync_literal_is_refused_before_any_data() {
-        let limits = Limits { max_literal: 10, ..Limits::DEFAULT };
+        let limits = Limits {
+            max_literal: 10,
+            ..Limits::DEFAULT
+        };
         let mut f = Framer::new(limits, false, true);
         f.feed(b"A1 APPEND INBOX {11}\r\nA2 NOOP\r\n");
         match f.next() {
-            Some(Frame::Error { error: FrameError::LiteralTooLong { length: 11, limit: 10 }, head }) => {
+            Some(Frame::Error {
+                error:
+                    FrameError::LiteralTooLong {
+                        length: 11,
+                        limit: 10,
+                    },
+                head,
+            }) => {
                 assert!(head.starts_with(b"A1 APPEND"))
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(frames(&mut f), vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]);
+        assert_eq!(
+            frames(&mut f),
+            vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]
+        );
     }
 
     #[test]
     fn oversized_nonsync_literal_is_skipped_without_buffering() {
-        let limits = Limits { max_literal: 10, ..Limits::DEFAULT };
+        let limits = Limits {
+            max_literal: 10,
+            ..Limits::DEFAULT
+        };
         let mut f = Framer::new(limits, false, true);
         f.feed(b"A1 APPEND INBOX {100000+}\r\n");
         for _ in 0..100 {
@@ -494,13 +589,25 @@ mod tests {
             assert!(f.buffered() < 2000);
         }
         f.feed(b" more\r\nA2 NOOP\r\n");
-        assert!(matches!(f.next(), Some(Frame::Error { error: FrameError::LiteralTooLong { .. }, .. })));
-        assert_eq!(frames(&mut f), vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]);
+        assert!(matches!(
+            f.next(),
+            Some(Frame::Error {
+                error: FrameError::LiteralTooLong { .. },
+                ..
+            })
+        ));
+        assert_eq!(
+            frames(&mut f),
+            vec![Frame::Message(Bytes::from_static(b"A2 NOOP\r\n"))]
+        );
     }
 
     #[test]
     fn long_line_is_dropped_as_it_arrives() {
-        let limits = Limits { max_line: 100, ..Limits::DEFAULT };
+        let limits = Limits {
+            max_line: 100,
+            ..Limits::DEFAULT
+        };
         let mut f = Framer::new(limits, false, false);
         for _ in 0..50 {
             f.feed(&[b'a'; 1000]);
@@ -508,13 +615,23 @@ mod tests {
             assert!(f.buffered() <= 1000);
         }
         f.feed(b"\r\n* OK\r\n");
-        assert!(matches!(f.next(), Some(Frame::Error { error: FrameError::LineTooLong { limit: 100 }, .. })));
-        assert_eq!(frames(&mut f), vec![Frame::Message(Bytes::from_static(b"* OK\r\n"))]);
+        assert!(matches!(
+            f.next(),
+            Some(Frame::Error {
+                error: FrameError::LineTooLong { limit: 100 },
+                ..
+            })
+        ));
+        assert_eq!(
+            frames(&mut f),
+            vec![Frame::Message(Bytes::from_static(b"* OK\r\n"))]
+        );
     }
 
     #[test]
     fn every_chunking_gives_the_same_frames() {
-        let input: &[u8] = b"* 1 FETCH (BODY[] {5}\r\nab\r\nc UID 3)\r\n* OK done\r\nA1 OK {0}\r\n\r\n";
+        let input: &[u8] =
+            b"* 1 FETCH (BODY[] {5}\r\nab\r\nc UID 3)\r\n* OK done\r\nA1 OK {0}\r\n\r\n";
         let mut whole = Framer::new(Limits::DEFAULT, false, false);
         whole.feed(input);
         let expected = frames(&mut whole);

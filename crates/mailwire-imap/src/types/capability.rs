@@ -67,8 +67,12 @@ impl<'a> Capability<'a> {
             Capability::StartTls
         } else if s.len() > 5 && s[..5].eq_ignore_ascii_case("AUTH=") {
             match atom.into_inner() {
-                std::borrow::Cow::Borrowed(b) => Capability::Auth(AuthMechanism::unchecked(&b[5..])),
-                std::borrow::Cow::Owned(o) => Capability::Auth(AuthMechanism::unchecked(o[5..].to_string())),
+                std::borrow::Cow::Borrowed(b) => {
+                    Capability::Auth(AuthMechanism::unchecked(&b[5..]))
+                }
+                std::borrow::Cow::Owned(o) => {
+                    Capability::Auth(AuthMechanism::unchecked(o[5..].to_string()))
+                }
             }
         } else {
             Capability::Other(atom)

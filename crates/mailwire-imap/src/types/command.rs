@@ -1,7 +1,5 @@
 //! Commands (RFC 9051 §6, RFC 3501 §6).
 
-
-
 use mailwire_core::Secret;
 
 use super::capability::AuthMechanism;
@@ -310,13 +308,32 @@ impl CommandBody<'_> {
         match self {
             Capability | Noop | Logout => state != State::Logout,
             StartTls | Authenticate { .. } | Login { .. } => state == State::NotAuthenticated,
-            Enable(_) | Select(_) | Examine(_) | Create(_) | Delete(_) | Rename { .. }
-            | Subscribe(_) | Unsubscribe(_) | List { .. } | Lsub { .. } | Namespace
-            | Status { .. } | Append { .. } | Idle => {
+            Enable(_)
+            | Select(_)
+            | Examine(_)
+            | Create(_)
+            | Delete(_)
+            | Rename { .. }
+            | Subscribe(_)
+            | Unsubscribe(_)
+            | List { .. }
+            | Lsub { .. }
+            | Namespace
+            | Status { .. }
+            | Append { .. }
+            | Idle => {
                 matches!(state, State::Authenticated | State::Selected)
             }
-            Check | Close | Unselect | Expunge | UidExpunge(_) | Search { .. } | Fetch { .. }
-            | Store { .. } | Copy { .. } | Move { .. } => state == State::Selected,
+            Check
+            | Close
+            | Unselect
+            | Expunge
+            | UidExpunge(_)
+            | Search { .. }
+            | Fetch { .. }
+            | Store { .. }
+            | Copy { .. }
+            | Move { .. } => state == State::Selected,
         }
     }
 }
@@ -331,8 +348,25 @@ pub enum AuthenticateData {
     Cancel,
 }
 
-/// `DONE`, which ends IDLE (RFC 9051 §6.3.13).
+/// `DONE`, which ends IDLE (RFC 9051 §6.3.13). Serializes as the string `"DONE"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IdleDone;
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for IdleDone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("DONE")
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for IdleDone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        if s.eq_ignore_ascii_case("DONE") {
+            Ok(IdleDone)
+        } else {
+            Err(serde::de::Error::custom("expected \"DONE\""))
+        }
+    }
+}

@@ -13,9 +13,7 @@ use mailwire_core::validated_str;
 
 /// `atom-specials` (RFC 9051 §9): `(` `)` `{` SP CTL `%` `*` `"` `\` `]`.
 pub(crate) fn is_atom_char(b: u8) -> bool {
-    b > 0x20
-        && b < 0x7f
-        && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+    b > 0x20 && b < 0x7f && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
 }
 
 /// `ASTRING-CHAR = ATOM-CHAR / resp-specials`.
@@ -96,7 +94,11 @@ impl<'a> Quoted<'a> {
         if value.iter().all(|&b| is_text_byte(b)) {
             Ok(Quoted(value))
         } else {
-            Err(ValidationError::new("quoted string", "CR, LF or NUL", &value))
+            Err(ValidationError::new(
+                "quoted string",
+                "CR, LF or NUL",
+                &value,
+            ))
         }
     }
 
@@ -117,7 +119,11 @@ impl<'a> Quoted<'a> {
 
 impl fmt::Debug for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Quoted({:?})", mailwire_core::text::Escaped::new(&self.0, usize::MAX))
+        write!(
+            f,
+            "Quoted({:?})",
+            mailwire_core::text::Escaped::new(&self.0, usize::MAX)
+        )
     }
 }
 
@@ -153,7 +159,10 @@ impl<'a> Literal<'a> {
     }
 
     /// A literal sent in the given mode.
-    pub fn with_mode(data: impl Into<ByteStr<'a>>, mode: LiteralMode) -> Result<Self, ValidationError> {
+    pub fn with_mode(
+        data: impl Into<ByteStr<'a>>,
+        mode: LiteralMode,
+    ) -> Result<Self, ValidationError> {
         let data = data.into();
         if memchr::memchr(0, &data).is_some() {
             return Err(ValidationError::new("literal", "NUL byte", &data));
@@ -230,7 +239,12 @@ impl Literal8<'_> {
 
 impl fmt::Debug for Literal8<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Literal8({:?}, {:?})", mailwire_core::text::Escaped::new(&self.data, 256), self.mode)
+        write!(
+            f,
+            "Literal8({:?}, {:?})",
+            mailwire_core::text::Escaped::new(&self.data, 256),
+            self.mode
+        )
     }
 }
 
@@ -413,7 +427,11 @@ impl<'a> Text<'a> {
 
 impl fmt::Debug for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Text({:?})", mailwire_core::text::Escaped::new(&self.0, usize::MAX))
+        write!(
+            f,
+            "Text({:?})",
+            mailwire_core::text::Escaped::new(&self.0, usize::MAX)
+        )
     }
 }
 
@@ -448,7 +466,13 @@ impl Charset<'_> {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "Vec<T>", into = "Vec<T>"))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "T: Clone + serde::Serialize", deserialize = "T: serde::Deserialize<'de>")))]
+#[cfg_attr(
+    feature = "serde",
+    serde(bound(
+        serialize = "T: Clone + serde::Serialize",
+        deserialize = "T: serde::Deserialize<'de>"
+    ))
+)]
 pub struct Vec1<T>(Vec<T>);
 
 impl<T> Vec1<T> {

@@ -30,8 +30,16 @@ pub struct NaiveDate {
 impl NaiveDate {
     /// Validates year (4 digits), month (1–12) and day (valid in that month).
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, ValidationError> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return Err(ValidationError::new("date", "out of range", format!("{year}-{month}-{day}").as_bytes()));
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
+            return Err(ValidationError::new(
+                "date",
+                "out of range",
+                format!("{year}-{month}-{day}").as_bytes(),
+            ));
         }
         Ok(NaiveDate { year, month, day })
     }
@@ -55,7 +63,13 @@ impl NaiveDate {
 impl fmt::Display for NaiveDate {
     /// `d-Mon-yyyy`, the `date-text` form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}-{:04}", self.day, MONTHS[self.month as usize - 1], self.year)
+        write!(
+            f,
+            "{}-{}-{:04}",
+            self.day,
+            MONTHS[self.month as usize - 1],
+            self.year
+        )
     }
 }
 
@@ -74,12 +88,28 @@ pub struct DateTime {
 impl DateTime {
     /// Validates the fields. `zone_minutes` is the offset east of UTC in minutes; its hour part
     /// may be 0–99 and its minute part 0–59, as `4DIGIT` allows.
-    pub fn new(date: NaiveDate, hour: u8, minute: u8, second: u8, zone_minutes: i16) -> Result<Self, ValidationError> {
+    pub fn new(
+        date: NaiveDate,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        zone_minutes: i16,
+    ) -> Result<Self, ValidationError> {
         // Second 60 is a leap second.
         if hour > 23 || minute > 59 || second > 60 || zone_minutes.unsigned_abs() > 99 * 60 + 59 {
-            return Err(ValidationError::new("date-time", "out of range", format!("{hour}:{minute}:{second} {zone_minutes}").as_bytes()));
+            return Err(ValidationError::new(
+                "date-time",
+                "out of range",
+                format!("{hour}:{minute}:{second} {zone_minutes}").as_bytes(),
+            ));
         }
-        Ok(DateTime { date, hour, minute, second, zone_minutes })
+        Ok(DateTime {
+            date,
+            hour,
+            minute,
+            second,
+            zone_minutes,
+        })
     }
 
     /// The date.
@@ -100,7 +130,11 @@ impl DateTime {
     /// Seconds since the Unix epoch (UTC).
     pub fn unix_timestamp(&self) -> i64 {
         // Days from civil (Howard Hinnant's algorithm, public domain description).
-        let (y, m, d) = (self.date.year as i64, self.date.month as i64, self.date.day as i64);
+        let (y, m, d) = (
+            self.date.year as i64,
+            self.date.month as i64,
+            self.date.day as i64,
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;

@@ -12,7 +12,11 @@ fn validate_label(b: &[u8]) -> Result<(), &'static str> {
         None => Err("empty"),
         Some((f, rest)) => {
             let fchar = |c: u8| c.is_ascii_alphabetic() || matches!(c, b'-' | b'_' | b'.');
-            if fchar(*f) && rest.iter().all(|&c| fchar(c) || c.is_ascii_digit() || c == b':') {
+            if fchar(*f)
+                && rest
+                    .iter()
+                    .all(|&c| fchar(c) || c.is_ascii_digit() || c == b':')
+            {
                 Ok(())
             } else {
                 Err("not a tagged-ext-label")

@@ -24,9 +24,29 @@ macro_rules! identity {
 }
 
 identity!(
-    u32, u64, bool, NonZeroU32, NonZeroU64, Secret<Vec<u8>>, SequenceSet, DateTime, NaiveDate,
-    StatusAttribute, StatusValue, StoreMode, Macro, Partial, Part, Condition, LiteralMode,
-    TaggedExtSimple, GreetingKind, StatusKind, IdleDone, AuthenticateData, State
+    u32,
+    u64,
+    bool,
+    NonZeroU32,
+    NonZeroU64,
+    Secret<Vec<u8>>,
+    SequenceSet,
+    DateTime,
+    NaiveDate,
+    StatusAttribute,
+    StatusValue,
+    StoreMode,
+    Macro,
+    Partial,
+    Part,
+    Condition,
+    LiteralMode,
+    TaggedExtSimple,
+    GreetingKind,
+    StatusKind,
+    IdleDone,
+    AuthenticateData,
+    State
 );
 
 macro_rules! inherent {
@@ -39,8 +59,24 @@ macro_rules! inherent {
 }
 
 inherent!(
-    Tag, Atom, AtomExt, ListCharString, AuthMechanism, TaggedLabel, Quoted, Literal, Literal8,
-    IString, NString, AString, Text, Charset, Flag, MailboxAttribute, Mailbox, ListMailbox,
+    Tag,
+    Atom,
+    AtomExt,
+    ListCharString,
+    AuthMechanism,
+    TaggedLabel,
+    Quoted,
+    Literal,
+    Literal8,
+    IString,
+    NString,
+    AString,
+    Text,
+    Charset,
+    Flag,
+    MailboxAttribute,
+    Mailbox,
+    ListMailbox,
     Capability
 );
 
@@ -100,18 +136,52 @@ macro_rules! structure {
 
 structure!(Command { tag, body });
 structure!(Greeting { kind, code, text });
-structure!(Address { name, adl, mailbox, host });
-structure!(Envelope { date, subject, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id });
-structure!(BasicFields { params, id, description, encoding, size });
+structure!(Address {
+    name,
+    adl,
+    mailbox,
+    host
+});
+structure!(Envelope {
+    date,
+    subject,
+    from,
+    sender,
+    reply_to,
+    to,
+    cc,
+    bcc,
+    in_reply_to,
+    message_id
+});
+structure!(BasicFields {
+    params,
+    id,
+    description,
+    encoding,
+    size
+});
 structure!(Disposition { kind, params });
 structure!(ExtensionTail { disposition, rest });
 structure!(LanguageTail { language, location });
-structure!(LocationTail { location, extensions });
+structure!(LocationTail {
+    location,
+    extensions
+});
 structure!(SinglePartExtension { md5, tail });
 structure!(MultiPartExtension { params, tail });
-structure!(NamespaceDescription { prefix, delimiter, extensions });
+structure!(NamespaceDescription {
+    prefix,
+    delimiter,
+    extensions
+});
 structure!(ListExtendedItem { tag, value });
-structure!(MailboxList { attributes, delimiter, mailbox, extended });
+structure!(MailboxList {
+    attributes,
+    delimiter,
+    mailbox,
+    extended
+});
 
 impl IntoStatic for FlagFetch<'_> {
     type Static = FlagFetch<'static>;
@@ -159,8 +229,24 @@ impl IntoStatic for FetchAttribute<'_> {
             Body => Body,
             BodyStructure => BodyStructure,
             Uid => Uid,
-            BodySection { section, partial, peek } => BodySection { section: section.into_static(), partial, peek },
-            Binary { section, partial, peek } => Binary { section, partial, peek },
+            BodySection {
+                section,
+                partial,
+                peek,
+            } => BodySection {
+                section: section.into_static(),
+                partial,
+                peek,
+            },
+            Binary {
+                section,
+                partial,
+                peek,
+            } => Binary {
+                section,
+                partial,
+                peek,
+            },
             BinarySize { section } => BinarySize { section },
             Rfc822 => Rfc822,
             Rfc822Header => Rfc822Header,
@@ -200,12 +286,19 @@ impl IntoStatic for MessageDataItem<'_> {
             Rfc822Size(s) => Rfc822Size(s),
             Body(b) => Body(b.into_static()),
             BodyStructure(b) => BodyStructure(b.into_static()),
-            BodySection { section, origin, data } => BodySection {
+            BodySection {
+                section,
+                origin,
+                data,
+            } => BodySection {
                 section: section.into_static(),
                 origin,
                 data: data.into_static(),
             },
-            Binary { section, value } => Binary { section, value: value.into_static() },
+            Binary { section, value } => Binary {
+                section,
+                value: value.into_static(),
+            },
             BinarySize { section, size } => BinarySize { section, size },
             Uid(u) => Uid(u),
             Rfc822(n) => Rfc822(n.into_static()),
@@ -219,12 +312,23 @@ impl IntoStatic for SinglePartKind<'_> {
     type Static = SinglePartKind<'static>;
     fn into_static(self) -> Self::Static {
         match self {
-            SinglePartKind::Basic { media_type, subtype } => SinglePartKind::Basic {
+            SinglePartKind::Basic {
+                media_type,
+                subtype,
+            } => SinglePartKind::Basic {
                 media_type: media_type.into_static(),
                 subtype: subtype.into_static(),
             },
-            SinglePartKind::Text { subtype, lines } => SinglePartKind::Text { subtype: subtype.into_static(), lines },
-            SinglePartKind::Message { subtype, envelope, body, lines } => SinglePartKind::Message {
+            SinglePartKind::Text { subtype, lines } => SinglePartKind::Text {
+                subtype: subtype.into_static(),
+                lines,
+            },
+            SinglePartKind::Message {
+                subtype,
+                envelope,
+                body,
+                lines,
+            } => SinglePartKind::Message {
                 subtype: subtype.into_static(),
                 envelope: envelope.into_static(),
                 body: body.into_static(),
@@ -259,12 +363,20 @@ impl IntoStatic for BodyStructure<'_> {
     type Static = BodyStructure<'static>;
     fn into_static(self) -> Self::Static {
         match self {
-            BodyStructure::Single { fields, kind, extension } => BodyStructure::Single {
+            BodyStructure::Single {
+                fields,
+                kind,
+                extension,
+            } => BodyStructure::Single {
                 fields: fields.into_static(),
                 kind: kind.into_static(),
                 extension: extension.into_static(),
             },
-            BodyStructure::Multi { parts, subtype, extension } => BodyStructure::Multi {
+            BodyStructure::Multi {
+                parts,
+                subtype,
+                extension,
+            } => BodyStructure::Multi {
                 parts: parts.into_static(),
                 subtype: subtype.into_static(),
                 extension: extension.into_static(),
@@ -416,7 +528,10 @@ impl IntoStatic for CommandBody<'_> {
             Noop => Noop,
             Logout => Logout,
             StartTls => StartTls,
-            Authenticate { mechanism, initial_response } => Authenticate {
+            Authenticate {
+                mechanism,
+                initial_response,
+            } => Authenticate {
                 mechanism: mechanism.into_static(),
                 initial_response,
             },
@@ -429,20 +544,43 @@ impl IntoStatic for CommandBody<'_> {
             Examine(m) => Examine(m.into_static()),
             Create(m) => Create(m.into_static()),
             Delete(m) => Delete(m.into_static()),
-            Rename { from, to } => Rename { from: from.into_static(), to: to.into_static() },
+            Rename { from, to } => Rename {
+                from: from.into_static(),
+                to: to.into_static(),
+            },
             Subscribe(m) => Subscribe(m.into_static()),
             Unsubscribe(m) => Unsubscribe(m.into_static()),
-            List { selection, reference, patterns, patterns_parenthesized, returns } => List {
+            List {
+                selection,
+                reference,
+                patterns,
+                patterns_parenthesized,
+                returns,
+            } => List {
                 selection: selection.into_static(),
                 reference: reference.into_static(),
                 patterns: patterns.into_static(),
                 patterns_parenthesized,
                 returns: returns.into_static(),
             },
-            Lsub { reference, pattern } => Lsub { reference: reference.into_static(), pattern: pattern.into_static() },
+            Lsub { reference, pattern } => Lsub {
+                reference: reference.into_static(),
+                pattern: pattern.into_static(),
+            },
             Namespace => Namespace,
-            Status { mailbox, attributes } => Status { mailbox: mailbox.into_static(), attributes },
-            Append { mailbox, flags, date, message } => Append {
+            Status {
+                mailbox,
+                attributes,
+            } => Status {
+                mailbox: mailbox.into_static(),
+                attributes,
+            },
+            Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => Append {
                 mailbox: mailbox.into_static(),
                 flags: flags.into_static(),
                 date,
@@ -454,14 +592,34 @@ impl IntoStatic for CommandBody<'_> {
             Unselect => Unselect,
             Expunge => Expunge,
             UidExpunge(s) => UidExpunge(s),
-            Search { uid, returns, charset, criteria } => Search {
+            Search {
+                uid,
+                returns,
+                charset,
+                criteria,
+            } => Search {
                 uid,
                 returns: returns.into_static(),
                 charset: charset.into_static(),
                 criteria: criteria.into_static(),
             },
-            Fetch { uid, set, attributes } => Fetch { uid, set, attributes: attributes.into_static() },
-            Store { uid, set, mode, silent, flags, parenthesized } => Store {
+            Fetch {
+                uid,
+                set,
+                attributes,
+            } => Fetch {
+                uid,
+                set,
+                attributes: attributes.into_static(),
+            },
+            Store {
+                uid,
+                set,
+                mode,
+                silent,
+                flags,
+                parenthesized,
+            } => Store {
                 uid,
                 set,
                 mode,
@@ -469,8 +627,16 @@ impl IntoStatic for CommandBody<'_> {
                 flags: flags.into_static(),
                 parenthesized,
             },
-            Copy { uid, set, mailbox } => Copy { uid, set, mailbox: mailbox.into_static() },
-            Move { uid, set, mailbox } => Move { uid, set, mailbox: mailbox.into_static() },
+            Copy { uid, set, mailbox } => Copy {
+                uid,
+                set,
+                mailbox: mailbox.into_static(),
+            },
+            Move { uid, set, mailbox } => Move {
+                uid,
+                set,
+                mailbox: mailbox.into_static(),
+            },
         }
     }
 }
@@ -492,12 +658,23 @@ impl IntoStatic for Code<'_> {
             UidValidity(n) => UidValidity(n),
             Unseen(n) => Unseen(n),
             AppendUid { uid_validity, uids } => AppendUid { uid_validity, uids },
-            CopyUid { uid_validity, source, destination } => CopyUid { uid_validity, source, destination },
+            CopyUid {
+                uid_validity,
+                source,
+                destination,
+            } => CopyUid {
+                uid_validity,
+                source,
+                destination,
+            },
             UidNotSticky => UidNotSticky,
             Closed => Closed,
             UnknownCte => UnknownCte,
             Condition(c) => Condition(c),
-            Other { name, text } => Other { name: name.into_static(), text: text.into_static() },
+            Other { name, text } => Other {
+                name: name.into_static(),
+                text: text.into_static(),
+            },
         }
     }
 }
@@ -506,14 +683,26 @@ impl IntoStatic for Status<'_> {
     type Static = Status<'static>;
     fn into_static(self) -> Self::Static {
         match self {
-            Status::Tagged { tag, kind, code, text } => Status::Tagged {
+            Status::Tagged {
+                tag,
+                kind,
+                code,
+                text,
+            } => Status::Tagged {
                 tag: tag.into_static(),
                 kind,
                 code: code.into_static(),
                 text: text.into_static(),
             },
-            Status::Untagged { kind, code, text } => Status::Untagged { kind, code: code.into_static(), text: text.into_static() },
-            Status::Bye { code, text } => Status::Bye { code: code.into_static(), text: text.into_static() },
+            Status::Untagged { kind, code, text } => Status::Untagged {
+                kind,
+                code: code.into_static(),
+                text: text.into_static(),
+            },
+            Status::Bye { code, text } => Status::Bye {
+                code: code.into_static(),
+                text: text.into_static(),
+            },
         }
     }
 }
@@ -527,19 +716,33 @@ impl IntoStatic for Data<'_> {
             Enabled(c) => Enabled(c.into_static()),
             List(l) => List(l.into_static()),
             Lsub(l) => Lsub(l.into_static()),
-            Namespace { personal, other, shared } => Namespace {
+            Namespace {
+                personal,
+                other,
+                shared,
+            } => Namespace {
                 personal: personal.into_static(),
                 other: other.into_static(),
                 shared: shared.into_static(),
             },
-            Status { mailbox, values } => Status { mailbox: mailbox.into_static(), values },
-            ESearch { tag, uid, data } => ESearch { tag: tag.into_static(), uid, data: data.into_static() },
+            Status { mailbox, values } => Status {
+                mailbox: mailbox.into_static(),
+                values,
+            },
+            ESearch { tag, uid, data } => ESearch {
+                tag: tag.into_static(),
+                uid,
+                data: data.into_static(),
+            },
             Search(s) => Search(s),
             Flags(f) => Flags(f.into_static()),
             Exists(n) => Exists(n),
             Recent(n) => Recent(n),
             Expunge(n) => Expunge(n),
-            Fetch { seq, items } => Fetch { seq, items: items.into_static() },
+            Fetch { seq, items } => Fetch {
+                seq,
+                items: items.into_static(),
+            },
         }
     }
 }
@@ -548,7 +751,10 @@ impl IntoStatic for Continuation<'_> {
     type Static = Continuation<'static>;
     fn into_static(self) -> Self::Static {
         match self {
-            Continuation::Basic { code, text } => Continuation::Basic { code: code.into_static(), text: text.into_static() },
+            Continuation::Basic { code, text } => Continuation::Basic {
+                code: code.into_static(),
+                text: text.into_static(),
+            },
             Continuation::Base64(b) => Continuation::Base64(b),
         }
     }

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use base64::Engine as _;
-use base64::engine::{GeneralPurpose, GeneralPurposeConfig, DecodePaddingMode};
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::core::{AString, IString, ListCharString, ValidationError};
 
@@ -35,8 +35,14 @@ impl<'a> Mailbox<'a> {
     /// The mailbox for a human-readable name: modified UTF-7 (RFC 3501 §5.1.3) unless `utf8` is
     /// set (RFC 6855 / IMAP4rev2), then UTF-8 as is.
     pub fn from_name(name: &str, utf8: bool) -> Result<Mailbox<'static>, ValidationError> {
-        let wire = if utf8 { name.to_string() } else { encode_mutf7(name) };
-        Ok(Mailbox::from_astring(AString::from_bytes(wire.into_bytes())?))
+        let wire = if utf8 {
+            name.to_string()
+        } else {
+            encode_mutf7(name)
+        };
+        Ok(Mailbox::from_astring(AString::from_bytes(
+            wire.into_bytes(),
+        )?))
     }
 
     /// The raw bytes on the wire.
@@ -157,7 +163,10 @@ pub fn decode_mutf7(raw: &[u8]) -> Result<String, ValidationError> {
     while i < raw.len() {
         let b = raw[i];
         if b == b'&' {
-            let end = memchr::memchr(b'-', &raw[i + 1..]).ok_or_else(|| err("unterminated shift"))? + i + 1;
+            let end = memchr::memchr(b'-', &raw[i + 1..])
+                .ok_or_else(|| err("unterminated shift"))?
+                + i
+                + 1;
             let run = &raw[i + 1..end];
             if run.is_empty() {
                 out.push('&');
@@ -166,7 +175,10 @@ pub fn decode_mutf7(raw: &[u8]) -> Result<String, ValidationError> {
                 if bytes.len() % 2 != 0 {
                     return Err(err("odd UTF-16 length"));
                 }
-                let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+                let units: Vec<u16> = bytes
+                    .chunks_exact(2)
+                    .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                    .collect();
                 let s = String::from_utf16(&units).map_err(|_| err("bad UTF-16"))?;
                 out.push_str(&s);
             }

@@ -9,9 +9,9 @@ mod command;
 mod core;
 mod datetime;
 mod extension;
-mod into_static;
 mod fetch;
 mod flag;
+mod into_static;
 mod mailbox;
 mod response;
 mod search;
@@ -26,8 +26,8 @@ pub use self::core::{
     LiteralMode, NString, Quoted, Tag, Text, ValidationError, Vec1,
 };
 pub(crate) use self::core::{is_astring_char, is_atom_char, is_list_char, is_tag_char};
-pub use self::datetime::{DateTime, NaiveDate};
 pub(crate) use self::datetime::MONTHS;
+pub use self::datetime::{DateTime, NaiveDate};
 pub use self::extension::*;
 pub use self::fetch::*;
 pub use self::flag::*;

@@ -193,7 +193,11 @@ impl Condition {
 
     /// The wire name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(c, _)| *c == self).map(|(_, n)| *n).unwrap_or_default()
+        Self::ALL
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, n)| *n)
+            .unwrap_or_default()
     }
 }
 

@@ -17,8 +17,8 @@ use nom::{IResult, Parser};
 use super::{DecodeError, ErrorKind, Expect, Limits, ParseError};
 use crate::types::{
     ApopDigest, Arg, AuthLine, CapaTag, Capability, Command, ExpirePolicy, Keyword, LangRequest,
-    LanguageListing, LanguageTag, Mechanism, MsgNum, RespCodeText, Response, ResponseCode,
-    SaslAuth, ScanListing, Status, StatusKind, Text, UidListing, UniqueId,
+    LanguageListing, LanguageTag, Mechanism, MsgNum, Password, RespCodeText, Response,
+    ResponseCode, SaslAuth, ScanListing, Status, StatusKind, Text, UidListing, UniqueId,
 };
 
 type Res<'a, T> = IResult<&'a [u8], T>;
@@ -96,7 +96,9 @@ pub(crate) fn parse_command(line: &[u8]) -> Result<Command<'_>, ErrorKind> {
 
     if upper == b"PASS" {
         let pass = raw_args.ok_or(ErrorKind::MissingArgument)?;
-        return Ok(Command::Pass(Secret::new(Cow::Borrowed(pass))));
+        return Password::new(pass)
+            .map(Command::Pass)
+            .map_err(|_| ErrorKind::InvalidArgument("password"));
     }
 
     let mut args: Vec<&[u8]> = match raw_args {

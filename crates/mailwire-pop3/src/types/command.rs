@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use mailwire_core::Secret;
 
-use super::core::{ApopDigest, Arg, Keyword, LanguageTag, Mechanism, MsgNum};
+use super::core::{ApopDigest, Arg, Keyword, LanguageTag, Mechanism, MsgNum, Password};
 
 /// The command keywords this crate knows, upper case.
 pub(crate) const KNOWN_KEYWORDS: [&str; 17] = [
@@ -34,10 +34,7 @@ pub enum Command<'a> {
     /// `USER name` (RFC 1939 §7).
     User(Arg<'a>),
     /// `PASS string` (RFC 1939 §7). The password is the rest of the line and may contain spaces.
-    Pass(
-        #[cfg_attr(feature = "serde", serde(deserialize_with = "de_secret_bytes"))]
-        Secret<Cow<'a, [u8]>>,
-    ),
+    Pass(Password<'a>),
     /// `APOP name digest` (RFC 1939 §7).
     Apop {
         /// The mailbox name.
@@ -86,13 +83,6 @@ pub enum Command<'a> {
         /// The parameters.
         params: Vec<Arg<'a>>,
     },
-}
-
-#[cfg(feature = "serde")]
-fn de_secret_bytes<'de, 'a, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Secret<Cow<'a, [u8]>>, D::Error> {
-    mailwire_core::serde_util::bytes::cow(d).map(Secret::new)
 }
 
 /// `AUTH mechanism [initial-response]` (RFC 5034 §4).
@@ -180,7 +170,7 @@ impl Command<'_> {
     pub fn into_static(self) -> Command<'static> {
         match self {
             Command::User(a) => Command::User(a.into_static()),
-            Command::Pass(p) => Command::Pass(p.map(|c| Cow::Owned(c.into_owned()))),
+            Command::Pass(p) => Command::Pass(p.into_static()),
             Command::Apop { name, digest } => Command::Apop {
                 name: name.into_static(),
                 digest,

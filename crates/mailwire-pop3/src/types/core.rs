@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::num::NonZeroU32;
 
+use mailwire_core::Secret;
+
 pub use mailwire_core::ValidationError;
 use mailwire_core::validated_str as str_newtype;
 
@@ -173,6 +175,58 @@ str_newtype!(
     /// `en-boont`.
     LanguageTag, "language tag", validate_language_tag
 );
+
+/// The argument of `PASS` (RFC 1939 §7): the rest of the line, any bytes but CR, LF and NUL
+/// (spaces included). Refusing line ends keeps a password from smuggling a second command onto the
+/// wire. `Debug` and `Serialize` never show it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Password<'a>(Secret<Cow<'a, [u8]>>);
+
+impl<'a> Password<'a> {
+    /// Validates (no CR, LF or NUL) and wraps.
+    pub fn new(value: impl Into<Cow<'a, [u8]>>) -> Result<Self, ValidationError> {
+        let value = value.into();
+        if value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0) {
+            return Err(ValidationError::new(
+                "password",
+                "CR, LF or NUL",
+                b"/* REDACTED */",
+            ));
+        }
+        Ok(Password(Secret::new(value)))
+    }
+
+    /// The password bytes. Keep the borrow short and never log it.
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose()
+    }
+
+    /// Copies any borrowed data.
+    pub fn into_static(self) -> Password<'static> {
+        Password(self.0.map(|c| Cow::Owned(c.into_owned())))
+    }
+}
+
+impl fmt::Debug for Password<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(/* REDACTED */)")
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Password<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(mailwire_core::secret::REDACTED)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Password<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let b = mailwire_core::serde_util::bytes::cow(d)?;
+        Password::new(b).map_err(serde::de::Error::custom)
+    }
+}
 
 /// A 1-based message number (RFC 1939 §5 `msg`). Zero is not a message number.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -11,8 +11,8 @@ mod response;
 pub use self::capability::{Capability, ExpirePolicy};
 pub use self::command::{AuthLine, Command, LangRequest, SaslAuth, SessionState};
 pub use self::core::{
-    ApopDigest, Arg, CapaTag, Keyword, LanguageTag, Mechanism, MsgNum, RespCodeText, Text,
-    UniqueId, ValidationError,
+    ApopDigest, Arg, CapaTag, Keyword, LanguageTag, Mechanism, MsgNum, Password, RespCodeText,
+    Text, UniqueId, ValidationError,
 };
 pub use self::response::{
     LanguageListing, Response, ResponseCode, ScanListing, Status, StatusKind, UidListing,

@@ -402,7 +402,7 @@ impl Pair {
 }
 
 pub fn pass(p: &str) -> Command<'static> {
-    Command::Pass(mailwire_core::Secret::new(p.as_bytes().to_vec().into()))
+    Command::Pass(Password::new(p.as_bytes().to_vec()).unwrap())
 }
 
 pub fn n(x: u32) -> MsgNum {

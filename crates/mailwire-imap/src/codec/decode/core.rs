@@ -25,7 +25,9 @@ impl<'a> nom::error::ParseError<&'a [u8]> for PErr<'a> {
     fn from_error_kind(input: &'a [u8], _kind: nom::error::ErrorKind) -> Self {
         PErr {
             input,
-            kind: ErrorKind::Syntax { expected: "valid syntax" },
+            kind: ErrorKind::Syntax {
+                expected: "valid syntax",
+            },
         }
     }
 
@@ -35,7 +37,11 @@ impl<'a> nom::error::ParseError<&'a [u8]> for PErr<'a> {
 
     fn or(self, other: Self) -> Self {
         // Keep the error that got furthest into the input: it names the most specific problem.
-        if other.input.len() < self.input.len() { other } else { self }
+        if other.input.len() < self.input.len() {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -66,7 +72,11 @@ impl Ctx {
     }
 
     /// The depth after entering one more level, or a `TooDeep` failure.
-    pub(crate) fn deeper<'a>(&self, input: &'a [u8], depth: usize) -> Result<usize, nom::Err<PErr<'a>>> {
+    pub(crate) fn deeper<'a>(
+        &self,
+        input: &'a [u8],
+        depth: usize,
+    ) -> Result<usize, nom::Err<PErr<'a>>> {
         let max = self.opts.depth();
         if depth + 1 > max {
             Err(nom::Err::Failure(PErr {
@@ -121,7 +131,11 @@ pub(crate) fn open<'a>(i: &'a [u8]) -> PResult<'a, ()> {
 
 /// `)`; with the lenient-spaces quirk, spaces before it are skipped.
 pub(crate) fn close<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
-    let i = if ctx.opts.quirks.lenient_spaces { skip_spaces(i) } else { i };
+    let i = if ctx.opts.quirks.lenient_spaces {
+        skip_spaces(i)
+    } else {
+        i
+    };
     byte(b')', "\")\"")(i)
 }
 
@@ -132,7 +146,11 @@ fn skip_spaces(i: &[u8]) -> &[u8] {
 
 /// `CRLF` (LF alone with the bare-LF quirk; trailing spaces with the lenient-spaces quirk).
 pub(crate) fn crlf<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
-    let i = if ctx.opts.quirks.lenient_spaces { skip_spaces(i) } else { i };
+    let i = if ctx.opts.quirks.lenient_spaces {
+        skip_spaces(i)
+    } else {
+        i
+    };
     if let Some(r) = i.strip_prefix(b"\r\n") {
         Ok((r, ()))
     } else if let (true, Some(r)) = (ctx.opts.quirks.bare_lf, i.strip_prefix(b"\n")) {
@@ -148,7 +166,11 @@ pub(crate) fn peek_sp(i: &[u8]) -> bool {
 }
 
 fn digits(i: &[u8], max: usize) -> PResult<'_, &[u8]> {
-    let n = i.iter().take(max + 1).take_while(|c| c.is_ascii_digit()).count();
+    let n = i
+        .iter()
+        .take(max + 1)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if n == 0 {
         return fail(i, "number");
     }
@@ -159,7 +181,9 @@ fn digits(i: &[u8], max: usize) -> PResult<'_, &[u8]> {
 }
 
 fn parse_u64(d: &[u8]) -> Option<u64> {
-    d.iter().try_fold(0u64, |acc, &c| acc.checked_mul(10)?.checked_add((c - b'0') as u64))
+    d.iter().try_fold(0u64, |acc, &c| {
+        acc.checked_mul(10)?.checked_add((c - b'0') as u64)
+    })
 }
 
 /// `number`: unsigned 32-bit.
@@ -309,7 +333,13 @@ pub(crate) fn literal8<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Literal8<'a>> 
         return fail(r, "literal data");
     }
     let n = n as usize;
-    Ok((&r[n..], Literal8 { data: Cow::Borrowed(&r[..n]), mode }))
+    Ok((
+        &r[n..],
+        Literal8 {
+            data: Cow::Borrowed(&r[..n]),
+            mode,
+        },
+    ))
 }
 
 /// `string = quoted / literal`
@@ -411,7 +441,10 @@ fn month(i: &[u8]) -> PResult<'_, u8> {
 
 fn fixed_digits(i: &[u8], n: usize) -> PResult<'_, u32> {
     if i.len() >= n && i[..n].iter().all(u8::is_ascii_digit) {
-        Ok((&i[n..], i[..n].iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32)))
+        Ok((
+            &i[n..],
+            i[..n].iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32),
+        ))
     } else {
         fail(i, "digits")
     }
@@ -647,14 +680,21 @@ pub(crate) fn tagged_label(i: &[u8]) -> PResult<'_, TaggedLabel<'_>> {
         .iter()
         .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
         .count();
-    match core::str::from_utf8(&i[..n]).ok().and_then(|s| TaggedLabel::new(s).ok()) {
+    match core::str::from_utf8(&i[..n])
+        .ok()
+        .and_then(|s| TaggedLabel::new(s).ok())
+    {
         Some(l) => Ok((&i[n..], l)),
         None => fail(i, "tagged-ext-label"),
     }
 }
 
 /// `tagged-ext-comp`
-pub(crate) fn tagged_ext_comp<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResult<'a, TaggedExtComp<'a>> {
+pub(crate) fn tagged_ext_comp<'a>(
+    ctx: &Ctx,
+    i: &'a [u8],
+    depth: usize,
+) -> PResult<'a, TaggedExtComp<'a>> {
     let depth = ctx.deeper(i, depth)?;
     let one = |x: &'a [u8]| -> PResult<'a, TaggedExtComp<'a>> {
         if x.first() == Some(&b'(') {
@@ -686,7 +726,11 @@ pub(crate) fn tagged_ext_comp<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResu
 }
 
 /// `tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"`
-pub(crate) fn tagged_ext_val<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResult<'a, TaggedExtValue<'a>> {
+pub(crate) fn tagged_ext_val<'a>(
+    ctx: &Ctx,
+    i: &'a [u8],
+    depth: usize,
+) -> PResult<'a, TaggedExtValue<'a>> {
     if i.first() == Some(&b'(') {
         let (r, ()) = open(i)?;
         if let Ok((r2, ())) = close(ctx, r) {

@@ -26,11 +26,22 @@ pub(crate) fn parse_message<'a, T>(
     let ctx = Ctx::new(opts);
     match parser(&ctx, msg) {
         Ok(([], v)) => Ok(v),
-        Ok((rest, _)) => Err(error(msg, PErr { input: rest, kind: ErrorKind::Trailing })),
+        Ok((rest, _)) => Err(error(
+            msg,
+            PErr {
+                input: rest,
+                kind: ErrorKind::Trailing,
+            },
+        )),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(error(msg, e)),
         Err(nom::Err::Incomplete(_)) => Err(error(
             msg,
-            PErr { input: &msg[msg.len()..], kind: ErrorKind::Syntax { expected: "more input" } },
+            PErr {
+                input: &msg[msg.len()..],
+                kind: ErrorKind::Syntax {
+                    expected: "more input",
+                },
+            },
         )),
     }
 }
@@ -49,9 +60,9 @@ fn run<'a, T>(
     parser: impl FnOnce(&Ctx, &'a [u8]) -> PResult<'a, T>,
 ) -> Result<(&'a [u8], T), DecodeError> {
     match find_message_end(input, &opts.limits, opts.quirks.bare_lf) {
-        FrameStatus::Complete { len } => {
-            parse_message(&input[..len], opts, parser).map(|v| (&input[len..], v)).map_err(Into::into)
-        }
+        FrameStatus::Complete { len } => parse_message(&input[..len], opts, parser)
+            .map(|v| (&input[len..], v))
+            .map_err(Into::into),
         FrameStatus::Incomplete => Err(DecodeError::Incomplete),
         FrameStatus::LiteralAnnounced { length, .. } => Err(DecodeError::LiteralFound {
             tag: leading_tag(input),
@@ -84,25 +95,37 @@ fn run<'a, T>(
 ///     Err(DecodeError::LiteralFound { length: 5, .. })
 /// ));
 /// ```
-pub fn decode_command<'a>(input: &'a [u8], opts: &Options) -> Result<(&'a [u8], Command<'a>), DecodeError> {
+pub fn decode_command<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<(&'a [u8], Command<'a>), DecodeError> {
     run(input, opts, command::command)
 }
 
 /// Decodes the server greeting (client side; RFC 9051 §7.1).
-pub fn decode_greeting<'a>(input: &'a [u8], opts: &Options) -> Result<(&'a [u8], Greeting<'a>), DecodeError> {
+pub fn decode_greeting<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<(&'a [u8], Greeting<'a>), DecodeError> {
     run(input, opts, response::greeting)
 }
 
 /// Decodes one response: status, untagged data or continuation request (client side; RFC 9051
 /// §7). A continuation request decodes as [`Continuation::Basic`](crate::types::Continuation);
 /// use [`decode_challenge`] while an AUTHENTICATE exchange expects base64.
-pub fn decode_response<'a>(input: &'a [u8], opts: &Options) -> Result<(&'a [u8], Response<'a>), DecodeError> {
+pub fn decode_response<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<(&'a [u8], Response<'a>), DecodeError> {
     run(input, opts, response::response)
 }
 
 /// Decodes one response while an AUTHENTICATE exchange runs: a continuation request whose text is
 /// strict base64 becomes [`Continuation::Base64`](crate::types::Continuation) (RFC 9051 §6.2.2).
-pub fn decode_challenge<'a>(input: &'a [u8], opts: &Options) -> Result<(&'a [u8], Response<'a>), DecodeError> {
+pub fn decode_challenge<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<(&'a [u8], Response<'a>), DecodeError> {
     run(input, opts, response::challenge)
 }
 
@@ -115,6 +138,9 @@ pub fn decode_authenticate_data<'a>(
 }
 
 /// Decodes the `DONE` line that ends IDLE (RFC 9051 §6.3.13).
-pub fn decode_idle_done<'a>(input: &'a [u8], opts: &Options) -> Result<(&'a [u8], IdleDone), DecodeError> {
+pub fn decode_idle_done<'a>(
+    input: &'a [u8],
+    opts: &Options,
+) -> Result<(&'a [u8], IdleDone), DecodeError> {
     run(input, opts, command::idle_done)
 }
