@@ -656,7 +656,7 @@ fn single_leaf(ext: bool) -> BoxedStrategy<BodyStructure<'static>> {
         .prop_map(|(fields, kind, extension)| BodyStructure::Single {
             fields,
             kind,
-            extension,
+            extension: extension.map(Box::new),
         })
         .boxed()
 }
@@ -672,7 +672,11 @@ fn body_structure_with(ext: bool) -> BoxedStrategy<BodyStructure<'static>> {
                 ],
                 multi_extension(ext),
             )
-                .prop_map(|(parts, subtype, extension)| BodyStructure::Multi { parts, subtype, extension })
+                .prop_map(|(parts, subtype, extension)| BodyStructure::Multi {
+                    parts,
+                    subtype,
+                    extension: extension.map(Box::new),
+                })
                 .boxed();
             let message = (
                 basic_fields(),
@@ -690,7 +694,7 @@ fn body_structure_with(ext: bool) -> BoxedStrategy<BodyStructure<'static>> {
                         body: Box::new(body),
                         lines,
                     },
-                    extension,
+                    extension: extension.map(Box::new),
                 })
                 .boxed();
             prop_oneof![2 => multi, 1 => message]
@@ -724,8 +728,8 @@ pub fn message_data_item() -> impl Strategy<Value = MessageDataItem<'static>> {
         1 => envelope().prop_map(|e| M::Envelope(Box::new(e))),
         2 => date_time().prop_map(M::InternalDate),
         2 => number64().prop_map(M::Rfc822Size),
-        1 => body_structure_basic().prop_map(M::Body),
-        1 => body_structure().prop_map(M::BodyStructure),
+        1 => body_structure_basic().prop_map(|b| M::Body(Box::new(b))),
+        1 => body_structure().prop_map(|b| M::BodyStructure(Box::new(b))),
         2 => (option::of(section()), option::of(any_u32()), nstring())
             .prop_map(|(section, origin, data)| M::BodySection { section, origin, data }),
         1 => (part_numbers(0), binary_data()).prop_map(|(section, value)| M::Binary { section, value }),

@@ -2017,13 +2017,13 @@ fn kat_fetch_rfc_sample_session() {
             ),
             MessageDataItem::Rfc822Size(4286),
             MessageDataItem::Envelope(Box::new(envelope(subject, message_id))),
-            MessageDataItem::Body(text_part(
+            MessageDataItem::Body(Box::new(text_part(
                 "PLAIN",
                 params(&[("CHARSET", "US-ASCII")]),
                 "7BIT",
                 3028,
                 92,
-            )),
+            ))),
         ]
     };
     let (seq, items) = fetch(leaked(SAMPLE_FETCH_9051));
@@ -2163,7 +2163,7 @@ fn kat_fetch_binary() {
 
 fn bodystructure(s: &str) -> BodyStructure<'static> {
     match fetch_item(&format!("BODYSTRUCTURE {s}")) {
-        MessageDataItem::BodyStructure(b) => b,
+        MessageDataItem::BodyStructure(b) => *b,
         other => panic!("{other:?}"),
     }
 }
@@ -2216,7 +2216,7 @@ fn kat_body_rfc_examples() {
     assert_eq!(bodystructure(two_parts), expected);
     assert_eq!(
         fetch_item(&format!("BODY {two_parts}")),
-        MessageDataItem::Body(expected)
+        MessageDataItem::Body(Box::new(expected))
     );
 }
 
@@ -2241,7 +2241,7 @@ fn kat_body_extension_data() {
             subtype: q("PLAIN"),
             lines: 3,
         },
-        extension: Some(SinglePartExtension {
+        extension: Some(Box::new(SinglePartExtension {
             md5: ns("md5sum"),
             tail: Some(ExtensionTail {
                 disposition: Some(Disposition {
@@ -2265,7 +2265,7 @@ fn kat_body_extension_data() {
                     }),
                 }),
             }),
-        }),
+        })),
     };
     let part2 = BodyStructure::Single {
         fields: BasicFields {
@@ -2279,7 +2279,7 @@ fn kat_body_extension_data() {
             media_type: q("APPLICATION"),
             subtype: q("OCTET-STREAM"),
         },
-        extension: Some(SinglePartExtension {
+        extension: Some(Box::new(SinglePartExtension {
             md5: NIL,
             tail: Some(ExtensionTail {
                 disposition: Some(Disposition {
@@ -2294,14 +2294,14 @@ fn kat_body_extension_data() {
                     }),
                 }),
             }),
-        }),
+        })),
     };
     assert_eq!(
         bodystructure(s),
         BodyStructure::Multi {
             parts: v1(vec![part1, part2]),
             subtype: q("MIXED"),
-            extension: Some(MultiPartExtension {
+            extension: Some(Box::new(MultiPartExtension {
                 params: params(&[("BOUNDARY", "xyz")]),
                 tail: Some(ExtensionTail {
                     disposition: Some(Disposition {
@@ -2316,7 +2316,7 @@ fn kat_body_extension_data() {
                         }),
                     }),
                 }),
-            }),
+            })),
         }
     );
     // Each extension level is optional.
@@ -2327,10 +2327,10 @@ fn kat_body_extension_data() {
     };
     assert_eq!(
         extension,
-        Some(MultiPartExtension {
+        Some(Box::new(MultiPartExtension {
             params: None,
             tail: None
-        })
+        }))
     );
     let BodyStructure::Single { extension, .. } =
         bodystructure(r#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1 NIL NIL)"#)
@@ -2339,13 +2339,13 @@ fn kat_body_extension_data() {
     };
     assert_eq!(
         extension,
-        Some(SinglePartExtension {
+        Some(Box::new(SinglePartExtension {
             md5: NIL,
             tail: Some(ExtensionTail {
                 disposition: None,
                 rest: None
             })
-        })
+        }))
     );
     let BodyStructure::Single { extension, .. } =
         bodystructure(r#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1 NIL NIL NIL)"#)
@@ -2354,7 +2354,7 @@ fn kat_body_extension_data() {
     };
     assert_eq!(
         extension,
-        Some(SinglePartExtension {
+        Some(Box::new(SinglePartExtension {
             md5: NIL,
             tail: Some(ExtensionTail {
                 disposition: None,
@@ -2363,7 +2363,7 @@ fn kat_body_extension_data() {
                     location: None
                 }),
             }),
-        })
+        }))
     );
 }
 
@@ -2441,10 +2441,10 @@ fn kat_body_message_rfc822() {
     );
     assert_eq!(
         extension,
-        Some(SinglePartExtension {
+        Some(Box::new(SinglePartExtension {
             md5: NIL,
             tail: None
-        })
+        }))
     );
     // Other message subtypes are basic.
     let BodyStructure::Single { kind, .. } =
@@ -2476,15 +2476,16 @@ fn kat_body_message_rfc822() {
     let input =
         b"* 1 FETCH (BODY ({4}\r\nTEXT \"PLAIN\" ({7}\r\ncharset \"x\") NIL NIL \"7BIT\" 1 1))\r\n";
     let (_, items) = fetch(input);
-    let [
-        MessageDataItem::Body(BodyStructure::Single {
-            kind: SinglePartKind::Text { lines: 1, .. },
-            fields,
-            ..
-        }),
-    ] = &items[..]
-    else {
+    let [MessageDataItem::Body(body)] = &items[..] else {
         panic!("{items:?}")
+    };
+    let BodyStructure::Single {
+        kind: SinglePartKind::Text { lines: 1, .. },
+        fields,
+        ..
+    } = &**body
+    else {
+        panic!("{body:?}")
     };
     assert_eq!(fields.params.as_ref().unwrap()[0].0.as_bytes(), b"charset");
     check_response_prefixes(input);
@@ -2632,27 +2633,31 @@ fn quirk_space_before_close_paren_in_bodystructure() {
     .as_bytes();
     let (_, items) = fetch(input);
     let [
-        MessageDataItem::BodyStructure(BodyStructure::Multi {
-            parts,
-            subtype,
-            extension,
-        }),
+        MessageDataItem::BodyStructure(body),
         MessageDataItem::Uid(_),
     ] = &items[..]
     else {
         panic!("{items:?}")
     };
+    let BodyStructure::Multi {
+        parts,
+        subtype,
+        extension,
+    } = &**body
+    else {
+        panic!("{body:?}")
+    };
     assert_eq!(parts.len(), 2);
     assert_eq!(*subtype, q("alternative"));
     assert_eq!(
         *extension,
-        Some(MultiPartExtension {
+        Some(Box::new(MultiPartExtension {
             params: params(&[("boundary", "pzu8t3naw7b5therma1t")]),
             tail: Some(ExtensionTail {
                 disposition: None,
                 rest: None
             }),
-        })
+        }))
     );
     fails(input, &strict());
 }
@@ -2670,13 +2675,17 @@ fn quirk_nil_parameter_value() {
     let (_, items) = fetch(input);
     let [
         MessageDataItem::Uid(_),
-        MessageDataItem::BodyStructure(BodyStructure::Multi {
-            extension: Some(ext),
-            ..
-        }),
+        MessageDataItem::BodyStructure(body),
     ] = &items[..]
     else {
         panic!("{items:?}")
+    };
+    let BodyStructure::Multi {
+        extension: Some(ext),
+        ..
+    } = &**body
+    else {
+        panic!("{body:?}")
     };
     assert_eq!(ext.params, Some(v1(vec![(q("boundary"), NIL)])));
     fails(input, &strict());
@@ -2736,9 +2745,11 @@ fn real_world_bodystructure() {
     )
     .as_bytes();
     let (_, items) = fetch(input);
-    let [MessageDataItem::BodyStructure(BodyStructure::Multi { parts, subtype, .. })] = &items[..]
-    else {
+    let [MessageDataItem::BodyStructure(body)] = &items[..] else {
         panic!("{items:?}")
+    };
+    let BodyStructure::Multi { parts, subtype, .. } = &**body else {
+        panic!("{body:?}")
     };
     assert_eq!(*subtype, q("MIXED"));
     assert_eq!(parts.len(), 2);
@@ -2920,7 +2931,10 @@ fn literals_and_strings_are_borrowed() {
         &input,
         e.from.as_ref().unwrap()[0].name.as_bytes().unwrap()
     ));
-    let MessageDataItem::Body(BodyStructure::Single { fields, .. }) = &items[4] else {
+    let MessageDataItem::Body(body) = &items[4] else {
+        panic!()
+    };
+    let BodyStructure::Single { fields, .. } = &**body else {
         panic!()
     };
     assert!(inside(&input, fields.encoding.as_bytes()));

@@ -2649,7 +2649,7 @@ mod tests {
                 MessageDataItem::InternalDate(date),
                 MessageDataItem::Rfc822Size(4286),
                 MessageDataItem::Envelope(Box::new(envelope)),
-                MessageDataItem::Body(body),
+                MessageDataItem::Body(Box::new(body)),
             ])
             .expect("v"),
         });
@@ -2764,10 +2764,10 @@ mod tests {
                 subtype: q(sub),
                 lines,
             },
-            extension: Some(SinglePartExtension {
+            extension: Some(Box::new(SinglePartExtension {
                 md5: NString::NIL,
                 tail: None,
-            }),
+            })),
         };
         let attachment = BodyStructure::Single {
             fields: BasicFields {
@@ -2781,7 +2781,7 @@ mod tests {
                 media_type: q("APPLICATION"),
                 subtype: q("PDF"),
             },
-            extension: Some(SinglePartExtension {
+            extension: Some(Box::new(SinglePartExtension {
                 md5: NString::NIL,
                 tail: Some(ExtensionTail {
                     disposition: Some(Disposition {
@@ -2807,13 +2807,13 @@ mod tests {
                         }),
                     }),
                 }),
-            }),
+            })),
         };
         let alt = BodyStructure::Multi {
             parts: Vec1::try_from(vec![text_part("PLAIN", 100, 3), text_part("HTML", 200, 5)])
                 .expect("v"),
             subtype: q("ALTERNATIVE"),
-            extension: Some(MultiPartExtension {
+            extension: Some(Box::new(MultiPartExtension {
                 params: Some(Vec1::one((q("BOUNDARY"), ns("b1")))),
                 tail: Some(ExtensionTail {
                     disposition: None,
@@ -2822,7 +2822,7 @@ mod tests {
                         location: None,
                     }),
                 }),
-            }),
+            })),
         };
         let mixed = BodyStructure::Multi {
             parts: Vec1::try_from(vec![alt, attachment]).expect("v"),
@@ -2830,7 +2830,7 @@ mod tests {
             extension: None,
         };
         assert_eq!(
-            wire(&MessageDataItem::BodyStructure(mixed)),
+            wire(&MessageDataItem::BodyStructure(Box::new(mixed))),
             concat!(
                 "BODYSTRUCTURE (((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"QUOTED-PRINTABLE\" 100 3 NIL)",
                 "(\"TEXT\" \"HTML\" (\"CHARSET\" \"UTF-8\") NIL NIL \"QUOTED-PRINTABLE\" 200 5 NIL) \"ALTERNATIVE\" (\"BOUNDARY\" \"b1\") NIL NIL)",

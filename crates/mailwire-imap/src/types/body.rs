@@ -191,8 +191,8 @@ pub enum BodyStructure<'a> {
         fields: BasicFields<'a>,
         /// Type-specific fields.
         kind: SinglePartKind<'a>,
-        /// Extension data (BODYSTRUCTURE only).
-        extension: Option<SinglePartExtension<'a>>,
+        /// Extension data (BODYSTRUCTURE only; boxed, as most parts have little).
+        extension: Option<Box<SinglePartExtension<'a>>>,
     },
     /// A multipart body.
     Multi {
@@ -200,7 +200,7 @@ pub enum BodyStructure<'a> {
         parts: Vec1<BodyStructure<'a>>,
         /// The multipart subtype (`MIXED`, `ALTERNATIVE`...).
         subtype: IString<'a>,
-        /// Extension data (BODYSTRUCTURE only).
-        extension: Option<MultiPartExtension<'a>>,
+        /// Extension data (BODYSTRUCTURE only; boxed).
+        extension: Option<Box<MultiPartExtension<'a>>>,
     },
 }

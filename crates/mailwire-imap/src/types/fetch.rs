@@ -151,10 +151,10 @@ pub enum MessageDataItem<'a> {
     InternalDate(DateTime),
     /// `RFC822.SIZE n` (number in RFC 3501, number64 in RFC 9051)
     Rfc822Size(u64),
-    /// `BODY (...)`: the non-extensible structure.
-    Body(BodyStructure<'a>),
-    /// `BODYSTRUCTURE (...)`
-    BodyStructure(BodyStructure<'a>),
+    /// `BODY (...)`: the non-extensible structure (boxed: keeps the item small).
+    Body(Box<BodyStructure<'a>>),
+    /// `BODYSTRUCTURE (...)` (boxed: keeps the item small).
+    BodyStructure(Box<BodyStructure<'a>>),
     /// `BODY[section]<origin> nstring`
     BodySection {
         /// The section; `None` for `[]`.

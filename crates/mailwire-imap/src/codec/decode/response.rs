@@ -1233,9 +1233,9 @@ fn body_item<'a>(
     out: &mut Vec<MessageDataItem<'a>>,
 ) -> Rest<'a> {
     out.push(if extensible {
-        MessageDataItem::BodyStructure(placeholder())
+        MessageDataItem::BodyStructure(Box::new(placeholder()))
     } else {
-        MessageDataItem::Body(placeholder())
+        MessageDataItem::Body(Box::new(placeholder()))
     });
     match out.last_mut() {
         Some(MessageDataItem::BodyStructure(slot) | MessageDataItem::Body(slot)) => {
@@ -1277,7 +1277,7 @@ fn body<'a>(ctx: &Ctx, i: &'a [u8], depth: usize, slot: &mut BodyStructure<'a>) 
     let r = match more(ctx, r) {
         Some(x) => {
             let (x, params) = body_params(ctx, x)?;
-            let ext = extension.insert(MultiPartExtension { params, tail: None });
+            let ext = extension.insert(Box::new(MultiPartExtension { params, tail: None }));
             extension_tail(ctx, x, depth, &mut ext.tail)?
         }
         None => r,
@@ -1330,7 +1330,7 @@ fn body_single<'a>(ctx: &Ctx, r: &'a [u8], depth: usize, slot: &mut BodyStructur
     let r = match more(ctx, r) {
         Some(x) => {
             let (x, md5) = nstring_(ctx, x)?;
-            let ext = extension.insert(SinglePartExtension { md5, tail: None });
+            let ext = extension.insert(Box::new(SinglePartExtension { md5, tail: None }));
             extension_tail(ctx, x, depth, &mut ext.tail)?
         }
         None => r,
