@@ -42,11 +42,19 @@ pub struct Quirks {
     /// Seen from several servers answering IDLE and literals with a bare `+` (Gmail's IDLE
     /// answer is `+ idling`; older Courier and Zimbra builds send `+` alone). Default: on.
     pub bare_continuation: bool,
-    /// Accept NIL where a body structure expects a string (parameter values, encoding, subtype).
-    /// Seen from Dovecot for broken MIME (`("charset" NIL)`) and from Exchange. Default: on.
+    /// Accept NIL where a body structure expects a string for a parameter value (the value types
+    /// are `NString` so the form survives re-encoding). Seen from imap.mail.ru
+    /// (`("boundary" NIL)`) and yahoo.co.jp; see the response decoder tests. Default: on for
+    /// responses.
     pub nil_as_string: bool,
     /// Accept a bare LF as a line end. Seen in hand-typed sessions and test scripts. Default: off.
     pub bare_lf: bool,
+    /// Accept bytes that are not UTF-8 in text and quoted strings (literals may always hold any
+    /// byte but NUL). IMAP4rev2 text is UTF-8; older servers send Latin-1 and other 8-bit
+    /// charsets in status text and quoted header fields (seen in ENVELOPE subjects from servers
+    /// that pass raw 8-bit headers through, e.g. Dovecot with unencoded headers). Default: on for
+    /// responses, off for commands.
+    pub eight_bit: bool,
 }
 
 impl Quirks {
@@ -56,6 +64,7 @@ impl Quirks {
         bare_continuation: true,
         nil_as_string: true,
         bare_lf: false,
+        eight_bit: true,
     };
 
     /// The defaults for decoding client commands.
@@ -64,6 +73,7 @@ impl Quirks {
         bare_continuation: false,
         nil_as_string: false,
         bare_lf: false,
+        eight_bit: false,
     };
 
     /// Nothing tolerated: the RFC grammar only.
