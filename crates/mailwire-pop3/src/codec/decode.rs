@@ -4,7 +4,6 @@
 //! lines and enforces limits runs first. The public `decode_*` functions combine both for callers
 //! that hold a whole buffer.
 
-use std::borrow::Cow;
 
 use mailwire_core::Secret;
 use mailwire_core::dot::unstuff;
