@@ -144,26 +144,44 @@ pub enum Code<'a> {
 /// The response codes of RFC 5530 (also listed in RFC 9051 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[allow(missing_docs)]
 pub enum Condition {
+    /// `UNAVAILABLE`: a subsystem is down; try later (RFC 5530 §3).
     Unavailable,
+    /// `AUTHENTICATIONFAILED`: the credentials are wrong.
     AuthenticationFailed,
+    /// `AUTHORIZATIONFAILED`: authenticated, but not allowed to act as that user.
     AuthorizationFailed,
+    /// `EXPIRED`: the credentials or account have expired.
     Expired,
+    /// `PRIVACYREQUIRED`: the operation needs TLS (or another privacy layer).
     PrivacyRequired,
+    /// `CONTACTADMIN`: the user should contact the administrator.
     ContactAdmin,
+    /// `NOPERM`: the ACL forbids it.
     NoPerm,
+    /// `INUSE`: another session holds what is needed.
     InUse,
+    /// `EXPUNGEISSUED`: another session expunged messages meanwhile.
     ExpungeIssued,
+    /// `CORRUPTION`: the server found corrupt data.
     Corruption,
+    /// `SERVERBUG`: the server failed internally.
     ServerBug,
+    /// `CLIENTBUG`: the server thinks the client is wrong.
     ClientBug,
+    /// `CANNOT`: the operation can never succeed.
     Cannot,
+    /// `LIMIT`: a limit was hit.
     Limit,
+    /// `OVERQUOTA`: the user is over quota.
     OverQuota,
+    /// `ALREADYEXISTS`: the name is taken.
     AlreadyExists,
+    /// `NONEXISTENT`: the mailbox does not exist.
     NonExistent,
+    /// `NOTSAVED`: the result could not be saved (SEARCHRES).
     NotSaved,
+    /// `HASCHILDREN`: the mailbox has children.
     HasChildren,
 }
 
