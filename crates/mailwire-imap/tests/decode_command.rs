@@ -57,296 +57,6 @@ const APPEND_3501: &str = concat!(
     "Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n",
 );
 
-/// Every client command line of RFC 9051, in document order.
-const RFC9051: &[&str] = &[
-    // §6.1.1
-    "abcd CAPABILITY",
-    "efgh STARTTLS",
-    "ijkl CAPABILITY",
-    // §6.1.2, §6.1.3
-    "a002 NOOP",
-    "a047 NOOP",
-    "A023 LOGOUT",
-    // §6.2.1
-    "a001 CAPABILITY",
-    "a002 STARTTLS",
-    "a003 CAPABILITY",
-    "a004 AUTHENTICATE PLAIN dGVzdAB0ZXN0AHRlc3Q=",
-    // §6.2.2
-    "A001 AUTHENTICATE GSSAPI",
-    "A01 STARTTLS",
-    "A02 CAPABILITY",
-    "A03 AUTHENTICATE PLAIN dGVzdAB0ZXN0AHRlc3Q=",
-    "C01 CAPABILITY",
-    "A01 AUTHENTICATE PLAIN",
-    "C01 CAPABILITY",
-    "A01 AUTHENTICATE EXTERNAL =",
-    // §6.2.3
-    "a001 LOGIN SMITH SESAME",
-    // §6.3.1
-    "t1 CAPABILITY",
-    "t2 ENABLE CONDSTORE X-GOOD-IDEA",
-    "t3 CAPABILITY",
-    "a1 ENABLE CONDSTORE",
-    // §6.3.2 - §6.3.5
-    "A142 SELECT INBOX",
-    "A142 SELECT INBOX",
-    "A143 SELECT Drafts",
-    "A932 EXAMINE blurdybloop",
-    "A003 CREATE owatagusiam/",
-    "A004 CREATE owatagusiam/blurdybloop",
-    "A005 CREATE NonNormalized",
-    "A682 LIST \"\" *",
-    "A683 DELETE blurdybloop",
-    "A684 DELETE foo",
-    "A685 DELETE foo/bar",
-    "A686 LIST \"\" *",
-    "A687 DELETE foo",
-    "A82 LIST \"\" *",
-    "A83 DELETE blurdybloop",
-    "A84 DELETE foo",
-    "A85 LIST \"\" *",
-    "A86 LIST \"\" %",
-    // §6.3.6
-    "A682 LIST \"\" *",
-    "A683 RENAME blurdybloop sarasoop",
-    "A684 RENAME foo zowie",
-    "A685 LIST \"\" *",
-    "Z432 LIST \"\" *",
-    "Z433 RENAME INBOX old-mail",
-    "Z434 LIST \"\" *",
-    "1001 RENAME X Y",
-    "1002 SUBSCRIBE Y",
-    "1003 UNSUBSCRIBE X",
-    // §6.3.7, §6.3.8
-    "A002 SUBSCRIBE #news.comp.mail.mime",
-    "A002 UNSUBSCRIBE #news.comp.mail.mime",
-    // §6.3.9
-    "A101 LIST \"\" \"\"",
-    "A102 LIST #news.comp.mail.misc \"\"",
-    "A103 LIST /usr/staff/jones \"\"",
-    "A202 LIST ~/Mail/ %",
-    "A01 LIST \"\" \"*\"",
-    "A02 LIST (SUBSCRIBED) \"\" \"*\"",
-    "A03 LIST () \"\" \"%\" RETURN (CHILDREN)",
-    "A04 LIST (REMOTE) \"\" \"%\" RETURN (CHILDREN)",
-    "A05 LIST (REMOTE SUBSCRIBED) \"\" \"*\"",
-    "A06 LIST (REMOTE) \"\" \"*\" RETURN (SUBSCRIBED)",
-    "C01 LIST \"\" \"*\"",
-    "CA3 LIST \"\" \"%\" RETURN (CHILDREN)",
-    "C02 LIST (SUBSCRIBED) \"\" \"*\"",
-    "C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"",
-    "C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"",
-    "C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"",
-    "C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\"",
-    "C04 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"%\" RETURN (CHILDREN)",
-    "D01 LIST \"\" \"*\"",
-    "D02 LIST (SUBSCRIBED) \"\" \"*\"",
-    "D03 LIST (RECURSIVEMATCH SUBSCRIBED) \"\" \"*2\"",
-    "D03 LIST (RECURSIVEMATCH SUBSCRIBED) \"\" \"*\"",
-    "a1 LIST \"\" (\"foo\")",
-    "a2 LIST (SUBSCRIBED) \"\" \"foo/*\"",
-    "a3 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" foo RETURN (CHILDREN)",
-    "a1 LIST (REMOTE) \"\" *",
-    "a2 LIST () \"\" %",
-    "a3 LIST (REMOTE) \"\" %",
-    "a3.1 LIST \"\" (% music/rock)",
-    "A01 LIST \"\" % RETURN (STATUS (MESSAGES UNSEEN))",
-    "A02 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" % RETURN (STATUS (MESSAGES))",
-    // §6.3.10
-    "A001 NAMESPACE",
-    "A001 NAMESPACE",
-    "A001 NAMESPACE",
-    "A001 NAMESPACE",
-    "A001 NAMESPACE",
-    "A002 CREATE \"INBOX.Sent Mail\"",
-    "A001 NAMESPACE",
-    "A002 LIST (SPECIAL-USE) \"\" \"*\"",
-    "A003 LIST (SPECIAL-USE) \"#mh/\" \"*\"",
-    "A004 CREATE \"Sent Mail\"",
-    "A005 CREATE \"Delete Items\"",
-    "A006 CREATE \"#mh/Deleted Items\"",
-    "A001 NAMESPACE",
-    "A002 LIST \"\" \"Other Users/%\"",
-    "A001 NAMESPACE",
-    "A002 LIST \"\" \"#Users/%\"",
-    "A003 LIST \"\" \"#Users/Mike/%\"",
-    "A001 NAMESPACE",
-    "A002 LIST \"\" \"~mark/%\"",
-    // §6.3.11
-    "A042 STATUS blurdybloop (UIDNEXT MESSAGES)",
-    // §6.3.12 (the APPEND vectors are added by `rfc9051_vectors`)
-    "A004 COPY 2:4 meeting",
-    "A005 UID COPY 305:310 meeting",
-    "A006 COPY 2 funny",
-    "A007 SELECT funny",
-    // §6.3.13
-    "A001 SELECT INBOX",
-    "A002 IDLE",
-    "A003 FETCH 4 ALL",
-    "A004 IDLE",
-    "A005 FETCH 3 ALL",
-    "A006 IDLE",
-    // §6.4.1 - §6.4.3
-    "A341 CLOSE",
-    "A342 UNSELECT",
-    "A202 EXPUNGE",
-    // §6.4.4
-    "A282 SEARCH RETURN (MIN COUNT) FLAGGED",
-    "A283 SEARCH RETURN () FLAGGED",
-    "A284 SEARCH TEXT \"string not in mailbox\"",
-    "A285 SEARCH CHARSET UTF-8 TEXT {12}\r\nотпуск",
-    "A284 SEARCH RETURN (MIN) UNSEEN",
-    "A285 UID SEARCH RETURN (MIN MAX) 1:5000",
-    "A286 SEARCH RETURN (COUNT) DELETED",
-    // §6.4.4.1 - §6.4.4.4 (SEARCHRES)
-    "A282 SEARCH RETURN (SAVE) FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"",
-    "A283 FETCH $ (UID INTERNALDATE FLAGS BODY.PEEK[HEADER])",
-    "A282 SEARCH RETURN (SAVE) FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"",
-    "A283 FETCH $ (UID INTERNALDATE FLAGS BODY.PEEK[HEADER])",
-    "A300 SEARCH RETURN (SAVE) SINCE 1-Jan-2004 NOT FROM \"Smith\"",
-    "A301 UID SEARCH UID $ SMALLER 4096",
-    "A301 UID SEARCH $ SMALLER 4096",
-    "P282 SEARCH RETURN (SAVE) SINCE 1-Feb-1994 NOT FROM \"Smith\"",
-    "P283 SEARCH CHARSET UTF-8 (OR $ 1,3000:3021) TEXT {8+}\r\nмать",
-    "B282 SEARCH RETURN (SAVE) SINCE 1-Feb-1994 NOT FROM \"Smith\"",
-    "B283 SEARCH RETURN (SAVE) CHARSET KOI8-R (OR $ 1,3000:3021) TEXT {4}\r\nXXXX",
-    "E282 SEARCH RETURN (SAVE) SINCE 28-Oct-2006 NOT FROM \"Eric\"",
-    "E283 COPY $ \"Other Messages\"",
-    "F282 SEARCH RETURN (SAVE) KEYWORD $Junk",
-    "F283 COPY $ \"Junk\"",
-    "F284 STORE $ +FLAGS.Silent (\\Deleted)",
-    "G282 SEARCH RETURN (SAVE) KEYWORD $Junk",
-    "G283 SEARCH RETURN (ALL) SINCE 28-Oct-2006 FROM \"Eric\"",
-    "H282 SEARCH RETURN (SAVE) KEYWORD $Junk",
-    "H283 SEARCH RETURN (SAVE) SINCE 28-Oct-2006 FROM \"Eric\"",
-    "C282 SEARCH RETURN (ALL) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    "C283 SEARCH RETURN (ALL SAVE) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    "C284 SEARCH RETURN (SAVE MIN) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    "C285 SEARCH RETURN (MAX SAVE MIN) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    "C286 SEARCH RETURN (MAX SAVE MIN COUNT) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    "C286 SEARCH RETURN (ALL SAVE MIN) SINCE 12-Feb-2006 NOT FROM \"Smith\"",
-    // §6.4.5 - §6.4.9
-    "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])",
-    "A003 STORE 2:4 +FLAGS (\\Deleted)",
-    "A003 COPY 2:4 MEETING",
-    "a UID MOVE 42:69 foo",
-    "A003 UID EXPUNGE 3000:3002",
-    "A999 UID FETCH 4827313:4828442 FLAGS",
-    // §6.5 (A442 XPIG-LATIN is an unknown command here: see `unknown_commands`)
-    "a441 CAPABILITY",
-    // §7.1 response code examples
-    "o356 RENAME this that",
-    "b LOGIN \"fred\" \"foo\"",
-    "c1 AUTHENTICATE PLAIN",
-    "c2 AUTHENTICATE PLAIN",
-    "l create \"///////\"",
-    "k1 select \"/archive/projects/experiment-iv\"",
-    "k2 status \"/archive/projects/experiment-iv\" (messages)",
-    "e login \"fred\" \"foo\"",
-    "i select \"/archive/projects/experiment-iv\"",
-    "d login \"fred\" \"foo\"",
-    "h search from maria@example.com",
-    "m356 DELETE Notes",
-    "g delete \"/archive/projects/experiment-iv\"",
-    // (m STORE 42 FLAGS f1 ... f250 is added by `rfc9051_vectors`)
-    "p RENAME this that",
-    "f select \"/archive/projects/experiment-iv\"",
-    "n1 uid copy 1:* oldmail",
-    "n2 uid copy 1:* oldmail",
-    "d login \"fred\" \"foo\"",
-    "d select inbox",
-    "j select \"/archive/projects/experiment-iv\"",
-    "a LOGIN \"fred\" \"foo\"",
-    // §7.1.5, §7.4.2 and §7.5 examples
-    "A001 LOGIN fred blurdybloop",
-    "A222 COPY 1:2 owatagusiam",
-    "A223 COPY 3:200 blurdybloop",
-    "A443 EXPUNGE",
-    // §7.5 literals (A044 BLURDYBLOOP: see `unknown_command_with_literal`)
-    "A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man",
-    // §8 sample session
-    "a000 starttls",
-    "A001 AUTHENTICATE SCRAM-SHA-256 biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=",
-    "babc ENABLE IMAP4rev2",
-    "a002 select inbox",
-    "a003 fetch 12 full",
-    "a004 fetch 12 body[header]",
-    "a005 store 12 +flags \\deleted",
-    "a006 logout",
-];
-
-/// Every client command line of RFC 3501, in document order.
-const RFC3501: &[&str] = &[
-    "abcd CAPABILITY",
-    "efgh STARTTLS",
-    "ijkl CAPABILITY",
-    "a002 NOOP",
-    "a047 NOOP",
-    "A023 LOGOUT",
-    "a001 CAPABILITY",
-    "a002 STARTTLS",
-    "a003 CAPABILITY",
-    "a004 LOGIN joe password",
-    "A001 AUTHENTICATE GSSAPI",
-    "a001 LOGIN SMITH SESAME",
-    "A142 SELECT INBOX",
-    "A932 EXAMINE blurdybloop",
-    "A003 CREATE owatagusiam/",
-    "A004 CREATE owatagusiam/blurdybloop",
-    "A682 LIST \"\" *",
-    "A683 DELETE blurdybloop",
-    "A684 DELETE foo",
-    "A685 DELETE foo/bar",
-    "A686 LIST \"\" *",
-    "A687 DELETE foo",
-    "A82 LIST \"\" *",
-    "A83 DELETE blurdybloop",
-    "A84 DELETE foo",
-    "A85 LIST \"\" *",
-    "A86 LIST \"\" %",
-    "A682 LIST \"\" *",
-    "A683 RENAME blurdybloop sarasoop",
-    "A684 RENAME foo zowie",
-    "A685 LIST \"\" *",
-    "Z432 LIST \"\" *",
-    "Z433 RENAME INBOX old-mail",
-    "Z434 LIST \"\" *",
-    "A002 SUBSCRIBE #news.comp.mail.mime",
-    "A002 UNSUBSCRIBE #news.comp.mail.mime",
-    "A101 LIST \"\" \"\"",
-    "A102 LIST #news.comp.mail.misc \"\"",
-    "A103 LIST /usr/staff/jones \"\"",
-    "A202 LIST ~/Mail/ %",
-    "A002 LSUB \"#news.\" \"comp.mail.*\"",
-    "A003 LSUB \"#news.\" \"comp.%\"",
-    "A042 STATUS blurdybloop (UIDNEXT MESSAGES)",
-    // (APPEND {310} is added by `rfc3501_vectors`)
-    "FXXZ CHECK",
-    "A341 CLOSE",
-    "A202 EXPUNGE",
-    "A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"",
-    "A283 SEARCH TEXT \"string not in mailbox\"",
-    "A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX",
-    "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])",
-    "A003 STORE 2:4 +FLAGS (\\Deleted)",
-    "A003 COPY 2:4 MEETING",
-    "A999 UID FETCH 4827313:4828442 FLAGS",
-    "a441 CAPABILITY",
-    "A001 LOGIN fred blurdybloop",
-    "A222 COPY 1:2 owatagusiam",
-    "A223 COPY 3:200 blurdybloop",
-    "A443 EXPUNGE",
-    "A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man",
-    // §8 sample session
-    "a001 login mrc secret",
-    "a002 select inbox",
-    "a003 fetch 12 full",
-    "a004 fetch 12 body[header]",
-    "a005 store 12 +flags \\deleted",
-    "a006 logout",
-];
-
 fn wire(s: &str) -> Vec<u8> {
     let mut v = s.as_bytes().to_vec();
     v.extend_from_slice(b"\r\n");
@@ -358,18 +68,43 @@ fn store_250() -> String {
     format!("m STORE 42 FLAGS {}", flags.join(" "))
 }
 
-fn rfc9051_vectors() -> Vec<Vec<u8>> {
-    let mut v: Vec<Vec<u8>> = RFC9051.iter().map(|s| wire(s)).collect();
-    v.push(wire(APPEND_9051_SYNC));
-    v.push(wire(APPEND_9051_NONSYNC));
-    v.push(wire(&store_250()));
+fn file_vectors(prefix: &str) -> Vec<Vec<u8>> {
+    let all = read_vec(include_bytes!("vectors/rfc-commands.vec"));
+    let v: Vec<Vec<u8>> = all
+        .into_iter()
+        .filter(|(l, _)| l.starts_with(prefix))
+        .map(|(_, b)| b)
+        .collect();
+    assert!(!v.is_empty(), "no {prefix} vectors");
     v
 }
 
+fn rfc9051_vectors() -> Vec<Vec<u8>> {
+    file_vectors("rfc9051")
+}
+
 fn rfc3501_vectors() -> Vec<Vec<u8>> {
-    let mut v: Vec<Vec<u8>> = RFC3501.iter().map(|s| wire(s)).collect();
-    v.push(wire(APPEND_3501));
-    v
+    file_vectors("rfc3501")
+}
+
+/// Reads a `.vec` file from `tests/vectors/`: records of a `# label` line followed by the exact
+/// bytes of one message (CRLF line ends, literals included). See `tests/vectors/README.md`.
+fn read_vec(data: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        assert!(rest.starts_with(b"# "), "record must start with a label");
+        let nl = rest.iter().position(|&b| b == b'\n').expect("label line");
+        let label = String::from_utf8(rest[2..nl].to_vec()).expect("UTF-8 label");
+        rest = &rest[nl + 1..];
+        let end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n# ")
+            .map_or(rest.len(), |p| p + 2);
+        out.push((label, rest[..end].to_vec()));
+        rest = &rest[end..];
+    }
+    out
 }
 
 fn all_vectors() -> Vec<Vec<u8>> {
