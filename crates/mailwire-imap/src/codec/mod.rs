@@ -55,6 +55,11 @@ pub struct Quirks {
     /// that pass raw 8-bit headers through, e.g. Dovecot with unencoded headers). Default: on for
     /// responses, off for commands.
     pub eight_bit: bool,
+    /// Accept NUL bytes in `{n}` literals (RFC 9051 allows them only in `~{n}` literal8). Checking
+    /// would make decode cost grow with literal size, and a client has no use for refusing a
+    /// server's literal over it. With this on, a decoded [`Literal`](crate::types::Literal) may
+    /// hold NUL. Default: on for responses, off for commands (a server refuses NUL in APPEND).
+    pub nul_in_literals: bool,
 }
 
 impl Quirks {
@@ -65,6 +70,7 @@ impl Quirks {
         nil_as_string: true,
         bare_lf: false,
         eight_bit: true,
+        nul_in_literals: true,
     };
 
     /// The defaults for decoding client commands.
@@ -74,6 +80,7 @@ impl Quirks {
         nil_as_string: false,
         bare_lf: false,
         eight_bit: false,
+        nul_in_literals: false,
     };
 
     /// Nothing tolerated: the RFC grammar only.

@@ -445,7 +445,7 @@ fn search<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>>
     if let Ok((r2, _)) = kw("CHARSET")(r)
         && peek_sp(r2)
     {
-        let (r2, c) = charset(then_sp(ctx, r2)?)?;
+        let (r2, c) = charset(ctx, then_sp(ctx, r2)?)?;
         charset_name = Some(c);
         r = then_sp(ctx, r2)?;
     }

@@ -144,6 +144,29 @@ fn skip_spaces(i: &[u8]) -> &[u8] {
     &i[n..]
 }
 
+/// Refuses bytes that are not UTF-8 in `bytes` (a quoted string's or text's content) unless the
+/// eight-bit quirk is on. ASCII, the common case, is checked by a fast scan.
+#[inline]
+pub(crate) fn check_8bit<'a>(
+    ctx: &Ctx,
+    at: &'a [u8],
+    bytes: &[u8],
+) -> Result<(), nom::Err<PErr<'a>>> {
+    if ctx.opts.quirks.eight_bit || bytes.is_ascii() {
+        return Ok(());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(()),
+        // `at` starts where `bytes` does for text, one quote earlier for quoted strings.
+        Err(e) => Err(nom::Err::Failure(PErr {
+            input: &at[e.valid_up_to().min(at.len())..],
+            kind: ErrorKind::Syntax {
+                expected: "UTF-8 (8-bit text refused)",
+            },
+        })),
+    }
+}
+
 /// `CRLF` (LF alone with the bare-LF quirk; trailing spaces with the lenient-spaces quirk).
 pub(crate) fn crlf<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
     let i = if ctx.opts.quirks.lenient_spaces {
@@ -319,7 +342,7 @@ pub(crate) fn literal<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Literal<'a>> {
     }
     let n = n as usize;
     let data = &r[..n];
-    if memchr::memchr(0, data).is_some() {
+    if !ctx.opts.quirks.nul_in_literals && memchr::memchr(0, data).is_some() {
         return fail(r, "literal without NUL (use literal8)");
     }
     Ok((&r[n..], Literal::unchecked(Cow::Borrowed(data), mode)))
@@ -345,7 +368,11 @@ pub(crate) fn literal8<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Literal8<'a>> 
 /// `string = quoted / literal`
 pub(crate) fn string<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, IString<'a>> {
     match i.first() {
-        Some(b'"') => quoted(i).map(|(r, q)| (r, IString::Quoted(q))),
+        Some(b'"') => {
+            let (r, q) = quoted(i)?;
+            check_8bit(ctx, i, q.as_bytes())?;
+            Ok((r, IString::Quoted(q)))
+        }
         Some(b'{') => literal(ctx, i).map(|(r, l)| (r, IString::Literal(l))),
         _ => fail(i, "string"),
     }
@@ -378,9 +405,10 @@ pub(crate) fn astring<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, AString<'a>> {
 }
 
 /// `text`: the rest of the line (may be empty), up to CR or LF.
-pub(crate) fn text(i: &[u8]) -> PResult<'_, Text<'_>> {
+pub(crate) fn text<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Text<'a>> {
     let n = memchr::memchr2(b'\r', b'\n', i).unwrap_or(i.len());
     let t = &i[..n];
+    check_8bit(ctx, i, t)?;
     if memchr::memchr(0, t).is_some() {
         return fail(i, "text without NUL");
     }
@@ -572,9 +600,13 @@ pub(crate) fn list_mailbox<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListMailbo
 }
 
 /// `charset = atom / quoted`
-pub(crate) fn charset(i: &[u8]) -> PResult<'_, Charset<'_>> {
+pub(crate) fn charset<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Charset<'a>> {
     match i.first() {
-        Some(b'"') => quoted(i).map(|(r, q)| (r, Charset::Quoted(q))),
+        Some(b'"') => {
+            let (r, q) = quoted(i)?;
+            check_8bit(ctx, i, q.as_bytes())?;
+            Ok((r, Charset::Quoted(q)))
+        }
         _ => atom(i).map(|(r, a)| (r, Charset::Atom(a))),
     }
 }

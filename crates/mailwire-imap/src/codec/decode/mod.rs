@@ -23,17 +23,6 @@ pub(crate) fn parse_message<'a, T>(
     opts: &Options,
     parser: impl FnOnce(&Ctx, &'a [u8]) -> PResult<'a, T>,
 ) -> Result<T, ParseError> {
-    if !opts.quirks.eight_bit {
-        if let Some(at) = invalid_utf8_outside_literals(msg) {
-            let e = PErr {
-                input: &msg[at..],
-                kind: ErrorKind::Syntax {
-                    expected: "UTF-8 (8-bit text refused)",
-                },
-            };
-            return Err(error(msg, e));
-        }
-    }
     let ctx = Ctx::new(opts);
     match parser(&ctx, msg) {
         Ok(([], v)) => Ok(v),
@@ -55,27 +44,6 @@ pub(crate) fn parse_message<'a, T>(
             },
         )),
     }
-}
-
-/// The offset of the first byte that is not UTF-8 in the lines of `msg` (literals skipped).
-fn invalid_utf8_outside_literals(msg: &[u8]) -> Option<usize> {
-    let mut pos = 0;
-    while pos < msg.len() {
-        let end = memchr::memchr(b'\n', &msg[pos..]).map_or(msg.len(), |i| pos + i + 1);
-        let line = &msg[pos..end];
-        if let Err(e) = std::str::from_utf8(line) {
-            return Some(pos + e.valid_up_to());
-        }
-        let content = line.strip_suffix(b"\n").unwrap_or(line);
-        let content = content.strip_suffix(b"\r").unwrap_or(content);
-        pos = end;
-        if let Some((n, _, _)) = super::frame::literal_announcement(content) {
-            pos = pos
-                .saturating_add(usize::try_from(n).unwrap_or(usize::MAX))
-                .min(msg.len());
-        }
-    }
-    None
 }
 
 fn error(msg: &[u8], e: PErr<'_>) -> ParseError {

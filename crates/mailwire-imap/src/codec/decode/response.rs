@@ -93,7 +93,11 @@ fn quoted_(i: &[u8]) -> PResult<'_, Quoted<'_>> {
 #[inline(always)]
 fn string_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, IString<'a>> {
     match i.first() {
-        Some(b'"') => quoted_(i).map(|(r, q)| (r, IString::Quoted(q))),
+        Some(b'"') => {
+            let (r, q) = quoted_(i)?;
+            check_8bit(ctx, i, q.as_bytes())?;
+            Ok((r, IString::Quoted(q)))
+        }
         _ => string(ctx, i),
     }
 }
@@ -114,7 +118,11 @@ fn nil_(i: &[u8]) -> PResult<'_, ()> {
 #[inline(always)]
 fn nstring_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, NString<'a>> {
     match i.first() {
-        Some(b'"') => quoted_(i).map(|(r, q)| (r, NString(Some(IString::Quoted(q))))),
+        Some(b'"') => {
+            let (r, q) = quoted_(i)?;
+            check_8bit(ctx, i, q.as_bytes())?;
+            Ok((r, NString(Some(IString::Quoted(q)))))
+        }
         Some(b'N' | b'n') => nil_(i).map(|(r, ())| (r, NString(None))),
         _ => nstring(ctx, i),
     }
@@ -216,9 +224,9 @@ fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
     let r = &i[n..];
     match r.first() {
         None | Some(b')' | b'\r' | b'\n') => None,
-        // `]` ends a response code (`[CAPABILITY A B ]` with the lenient-spaces quirk), but is
-        // also a valid astring: inside a list, `]` followed by `)` is an element.
-        Some(b']') if r.get(1) != Some(&b')') => None,
+        // `]` ends a response code (`[CAPABILITY A B ]` with the lenient-spaces quirk) when a
+        // space or the line end follows; otherwise it starts an astring (`(A ])`, `(a ]!)`).
+        Some(b']') if matches!(r.get(1), None | Some(b' ' | b'\r' | b'\n')) => None,
         Some(_) => Some(r),
     }
 }
@@ -486,11 +494,11 @@ fn resp_text<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, (Option<Code<'a>>, Text<
             } else {
                 r
             };
-            let (r, t) = text(r)?;
+            let (r, t) = text(ctx, r)?;
             return Ok((r, (Some(c), t)));
         }
     }
-    let (r, t) = text(i)?;
+    let (r, t) = text(ctx, i)?;
     Ok((r, (None, t)))
 }
 
@@ -551,7 +559,7 @@ fn known_code<'a>(ctx: &Ctx, name: &[u8], r: &'a [u8]) -> PResult<'a, Code<'a>> 
                 return Ok((r, Code::BadCharset(None)));
             }
             let (r, ()) = sp_(ctx, r)?;
-            let (r, list) = paren_list(ctx, r, charset)?;
+            let (r, list) = paren_list(ctx, r, |x| charset(ctx, x))?;
             return match Vec1::try_from(list) {
                 Ok(v) => Ok((r, Code::BadCharset(Some(v)))),
                 Err(_) => fail(r, "charset"),
