@@ -1,16 +1,16 @@
-//! Shared inputs and drivers for the mailwire benchmarks (`benches/pop3.rs`) and the
-//! `pop3-throughput` program.
+//! Shared inputs and drivers for the mailwire benchmarks (`benches/pop3.rs`, `benches/imap.rs`)
+//! and the `pop3-throughput` and `imap-compare` programs.
 //!
 //! Inputs are generated deterministically (no I/O, no randomness from the environment), so every
 //! run measures the same bytes.
 #![forbid(unsafe_code)]
 
-use std::borrow::Cow;
-
 use mailwire_core::dot::{Stuffer, Unstuffer, stuff};
-use mailwire_core::{Interrupt, Io, Secret};
+use mailwire_core::{Interrupt, Io};
 use mailwire_pop3::client::{self, Event};
 use mailwire_pop3::{Command, MsgNum};
+
+pub mod imap;
 
 /// 1 MiB.
 pub const MIB: usize = 1024 * 1024;
