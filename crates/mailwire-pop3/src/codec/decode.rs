@@ -4,7 +4,6 @@
 //! lines and enforces limits runs first. The public `decode_*` functions combine both for callers
 //! that hold a whole buffer.
 
-
 use mailwire_core::Secret;
 use mailwire_core::dot::unstuff;
 use mailwire_core::sasl::decode_base64;

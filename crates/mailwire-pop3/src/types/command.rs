@@ -1,6 +1,5 @@
 //! POP3 commands (RFC 1939 §4–§7, RFC 2449 §5–§6, RFC 2595 §4, RFC 5034 §4, RFC 6856 §2–§3).
 
-
 use mailwire_core::Secret;
 
 use super::core::{ApopDigest, Arg, Keyword, LanguageTag, Mechanism, MsgNum, Password};
