@@ -19,9 +19,7 @@ fn answer(conn: &mut server::Connection, messages: &[&[u8]], cmd: Command<'stati
     let ok = |t: &'static str| Status::ok(t).expect("no CR/LF");
     let result = match cmd {
         Command::User(_) => conn.respond(ok("send PASS").into()),
-        Command::Pass(p) if p.expose().as_ref() == b"secret" => {
-            conn.respond(ok("logged in").into())
-        }
+        Command::Pass(p) if p.expose() == b"secret" => conn.respond(ok("logged in").into()),
         Command::Pass(_) => conn.respond(
             Status::new(StatusKind::Err, &b"bad password"[..])
                 .expect("text")

@@ -173,24 +173,18 @@ pub fn find_message_end(input: &[u8], limits: &Limits, bare_lf: bool) -> FrameSt
                         length,
                         limit: limits.max_literal,
                     });
-                    if mode == LiteralMode::Sync {
-                        // The peer waits for our answer: the message ends here.
-                        return FrameStatus::Error {
-                            error: error.unwrap_or(FrameError::BareLf),
-                            end: Some(line_end),
-                        };
-                    }
-                }
-                if (line_end as u64).saturating_add(length) > limits.max_message {
+                } else if (line_end as u64).saturating_add(length) > limits.max_message {
                     error.get_or_insert(FrameError::MessageTooLong {
                         limit: limits.max_message,
                     });
-                    if mode == LiteralMode::Sync {
-                        return FrameStatus::Error {
-                            error: error.unwrap_or(FrameError::BareLf),
-                            end: Some(line_end),
-                        };
-                    }
+                }
+                if let (Some(error), LiteralMode::Sync) = (error, mode) {
+                    // The peer waits for an answer and sends nothing more of this message (the
+                    // incremental Framer ends the message at the same place).
+                    return FrameStatus::Error {
+                        error,
+                        end: Some(line_end),
+                    };
                 }
                 let available = (input.len() - line_end) as u64;
                 if available < length {
@@ -625,6 +619,36 @@ mod tests {
         assert_eq!(
             frames(&mut f),
             vec![Frame::Message(Bytes::from_static(b"* OK\r\n"))]
+        );
+    }
+
+    #[test]
+    fn a_bad_line_announcing_a_sync_literal_ends_the_message_there() {
+        // The client waits for "+" and never sends the literal: both framers stop at the line.
+        let limits = Limits {
+            max_line: 11,
+            ..Limits::DEFAULT
+        };
+        let input = b"a1 LOGIN {5}\r\na2 NOOP\r\n";
+        assert_eq!(
+            find_message_end(input, &limits, false),
+            FrameStatus::Error {
+                error: FrameError::LineTooLong { limit: 11 },
+                end: Some(14)
+            }
+        );
+        let mut f = Framer::new(limits, false, true);
+        f.feed(input);
+        assert!(matches!(
+            f.next(),
+            Some(Frame::Error {
+                error: FrameError::LineTooLong { .. },
+                ..
+            })
+        ));
+        assert_eq!(
+            f.next(),
+            Some(Frame::Message(Bytes::from_static(b"a2 NOOP\r\n")))
         );
     }
 
