@@ -72,7 +72,7 @@ impl Maildrop {
                 Response::Status(Self::ok())
             }
             Command::Pass(p) => {
-                let ok = self.user.as_deref() == Some("alice") && p.expose().as_ref() == b"secret";
+                let ok = self.user.as_deref() == Some("alice") && p.expose() == b"secret";
                 Response::Status(if ok {
                     Status::ok("maildrop ready").unwrap()
                 } else {
