@@ -109,6 +109,9 @@ pub enum EnqueueError {
     /// IDLE is running: end it with `idle_done` first.
     #[error("IDLE is running")]
     Idling,
+    /// STARTTLS on a connection that already uses TLS.
+    #[error("TLS is already active")]
+    TlsActive,
     /// The connection is closing.
     #[error("the connection is closing")]
     Closing,
@@ -285,6 +288,11 @@ impl Connection {
         let tag = Tag::new(format!("{}{}", self.options.tag_prefix, self.next_tag))
             .unwrap_or_else(|_| Tag::unchecked(format!("A{}", self.next_tag)));
         self.next_tag += 1;
+        if matches!(body, CommandBody::StartTls)
+            && (self.options.tls_active || self.queue.iter().any(|o| o.body_kind == Kind::StartTls))
+        {
+            return Err(EnqueueError::TlsActive);
+        }
         let body_kind = Kind::of(&body);
         let cmd = Command {
             tag: tag.clone(),

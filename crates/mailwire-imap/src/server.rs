@@ -439,7 +439,21 @@ impl Connection {
         match frame {
             Frame::LiteralAnnounced { head, length } => {
                 let tag = leading_tag(&head);
-                if tag.is_none() {
+                if matches!(self.mode, Mode::Authenticate | Mode::Idle) {
+                    // An AUTHENTICATE response or DONE never carries a literal: end the exchange
+                    // (fuzz finding: deciding on the literal used to forget the exchange).
+                    self.framer.reject_literal();
+                    let pending = self.pending.take().map(|p| p.tag);
+                    self.mode = Mode::Commands;
+                    let e = ParseError::new(
+                        crate::codec::ErrorKind::Syntax {
+                            expected: "base64 or DONE",
+                        },
+                        &head,
+                        0,
+                    );
+                    self.reject(pending, RejectReason::Syntax(e));
+                } else if tag.is_none() {
                     self.framer.reject_literal();
                     let e = ParseError::new(
                         crate::codec::ErrorKind::Syntax { expected: "tag" },

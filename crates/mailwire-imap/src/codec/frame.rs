@@ -229,6 +229,9 @@ pub enum Frame {
 /// How many bytes of a dropped message are kept to show in the error.
 const ERROR_HEAD: usize = 1024;
 
+/// The longest literal announcement with its CR: `~{` + 19 digits + `+}` + CR.
+const ANNOUNCEMENT_TAIL: usize = 24;
+
 /// The incremental framer for a connection.
 #[derive(Debug)]
 pub struct Framer {
@@ -365,11 +368,15 @@ impl Framer {
                     });
                 }
                 if self.error.is_some() {
-                    let n = self.buf.len();
+                    // Drop the line as it arrives, but keep its last bytes: a literal
+                    // announcement (at most `~{` 19 digits `+}` CR) at the end of the line must
+                    // still be seen when the LF arrives, or the literal's bytes would be framed
+                    // as the next messages (chunking would decide what a client smuggles in).
+                    let keep = (self.buf.len() - self.pos).min(ANNOUNCEMENT_TAIL);
+                    let n = self.buf.len() - keep;
                     self.drop_front(n);
-                } else {
-                    self.scanned = self.buf.len();
                 }
+                self.scanned = self.buf.len();
                 return None;
             };
             let line_end = self.scanned + lf + 1;
@@ -650,6 +657,32 @@ mod tests {
             f.next(),
             Some(Frame::Message(Bytes::from_static(b"a2 NOOP\r\n")))
         );
+    }
+
+    #[test]
+    fn announcement_after_an_error_is_seen_in_any_chunking() {
+        // A too-long line that ends in a LITERAL+ announcement: the literal's bytes belong to the
+        // failed message whatever the chunking (fuzz finding: they were framed as commands).
+        let limits = Limits {
+            max_line: 16,
+            ..Limits::DEFAULT
+        };
+        let input = b"a1 APPEND INBOX (\\Seen) {11+}\r\nb2 DELETE x\r\nc3 NOOP\r\n";
+        for split in 1..input.len() {
+            let mut f = Framer::new(limits, false, true);
+            let mut got = Vec::new();
+            for chunk in [&input[..split], &input[split..]] {
+                f.feed(chunk);
+                got.extend(frames(&mut f));
+            }
+            assert_eq!(got.len(), 2, "split {split}: {got:?}");
+            assert!(matches!(got[0], Frame::Error { .. }), "split {split}");
+            assert_eq!(
+                got[1],
+                Frame::Message(Bytes::from_static(b"c3 NOOP\r\n")),
+                "split {split}"
+            );
+        }
     }
 
     #[test]
