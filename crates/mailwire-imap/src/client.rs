@@ -289,7 +289,9 @@ impl Connection {
             .unwrap_or_else(|_| Tag::unchecked(format!("A{}", self.next_tag)));
         self.next_tag += 1;
         if matches!(body, CommandBody::StartTls)
-            && (self.options.tls_active || self.queue.iter().any(|o| o.body_kind == Kind::StartTls))
+            && (self.options.tls_active
+                || self.queue.iter().any(|o| o.body_kind == Kind::StartTls)
+                || self.in_flight.iter().any(|f| f.kind == Kind::StartTls))
         {
             return Err(EnqueueError::TlsActive);
         }

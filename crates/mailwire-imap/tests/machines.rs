@@ -529,3 +529,25 @@ fn untagged_responses_are_never_dropped() {
     }
     assert_eq!(got.len(), 5, "{got:?}");
 }
+
+#[test]
+fn starttls_is_enqueued_once_and_never_under_tls() {
+    let mut c = client::Connection::new(client::Options::default());
+    c.feed(b"* OK hi\r\n");
+    assert!(matches!(c.next(), Ok(client::Event::Greeting(_))));
+    c.enqueue(CommandBody::StartTls).unwrap();
+    assert!(matches!(c.next(), Err(Interrupt::Io(Io::Output(_)))));
+    // In flight: a second one is refused.
+    assert_eq!(
+        c.enqueue(CommandBody::StartTls),
+        Err(client::EnqueueError::TlsActive)
+    );
+    let mut tls = client::Connection::new(client::Options {
+        tls_active: true,
+        ..client::Options::default()
+    });
+    assert_eq!(
+        tls.enqueue(CommandBody::StartTls),
+        Err(client::EnqueueError::TlsActive)
+    );
+}
