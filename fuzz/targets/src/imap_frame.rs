@@ -73,16 +73,16 @@ fn check_against_whole_buffer(
                 _ => false,
             };
             match last_line_literal(&pending[..consumed]) {
-                // FINDING (imap-frame-announcement-lost-after-error): once a message is in error
-                // (a line over `max_line`, a bare LF, a literal over a limit), the Framer drops
-                // each later line piece by piece as it arrives (`next`, the no-LF branch), so
-                // when the LF arrives the line's start is gone and `literal_announcement` sees
-                // only its tail: a `{n+}` announcement that arrived in an earlier feed is
-                // missed, the message "ends" at that LF, and the literal's bytes are framed as
-                // the next messages. Chunking decides: fed whole, the same
-                // bytes are one message. (A client can get commands hidden in a LITERAL+
-                // literal executed: see fuzz/regressions/imap_frame/.)
-                Some(LiteralMode::NonSync) if goes_on => return,
+                // (Fuzz finding, fixed in b8b9040: once a message was in error, the Framer
+                // dropped each later line piece by piece as it arrived, so a `{n+}`
+                // announcement split from its LF by a feed boundary was missed and the
+                // literal's bytes were framed as the next messages: commands smuggled in a
+                // LITERAL+ literal ran, depending on TCP segmentation. See
+                // fuzz/regressions/imap_frame/.)
+                Some(LiteralMode::NonSync) if goes_on => panic!(
+                    "the Framer ended a message at a line announcing {{n+}}, find_message_end reads the literal: {:?}",
+                    String::from_utf8_lossy(&pending[..consumed])
+                ),
                 _ => {}
             }
             match status {
