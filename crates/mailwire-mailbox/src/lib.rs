@@ -139,14 +139,15 @@
 
 pub mod error;
 // pub mod maildir;
-// pub mod memory;
-// pub(crate) mod state;
+mod fsutil;
+pub mod memory;
+pub(crate) mod state;
 pub mod types;
-// pub mod users;
+pub mod users;
 pub mod watch;
 
-// #[cfg(feature = "conformance")]
-// pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 
 use core::future::Future;
 use core::ops::Range;

@@ -302,6 +302,30 @@ pub enum InvalidValue {
     },
 }
 
+/// Checks length and characters of a text value.
+pub(crate) fn validate_text(
+    what: &'static str,
+    s: &str,
+    max: usize,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), InvalidValue> {
+    if s.is_empty() {
+        return Err(InvalidValue::Empty { what });
+    }
+    if s.len() > max {
+        return Err(InvalidValue::TooLong { what, max });
+    }
+    match s.char_indices().find(|&(_, c)| !allowed(c)) {
+        Some((at, ch)) => Err(InvalidValue::Forbidden {
+            what,
+            value: s.to_owned(),
+            ch,
+            at,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A message keyword (RFC 9051 §2.3.2 `flag-keyword`, an `atom`), such as `$Forwarded` or
 /// `$Junk`. Keywords compare ASCII case-insensitively and keep the case they were created with.
 #[derive(Clone)]
@@ -315,24 +339,7 @@ impl Keyword {
     /// (printable ASCII except `(`, `)`, `{`, space, `%`, `*`, `"`, `\`, `]`), so that it can be
     /// written as an IMAP atom and stored in any backend.
     pub fn new(s: &str) -> Result<Keyword, InvalidValue> {
-        const WHAT: &str = "keyword";
-        if s.is_empty() {
-            return Err(InvalidValue::Empty { what: WHAT });
-        }
-        if s.len() > Self::MAX_LEN {
-            return Err(InvalidValue::TooLong {
-                what: WHAT,
-                max: Self::MAX_LEN,
-            });
-        }
-        if let Some((at, ch)) = s.char_indices().find(|&(_, c)| !is_atom_char(c)) {
-            return Err(InvalidValue::Forbidden {
-                what: WHAT,
-                value: s.to_owned(),
-                ch,
-                at,
-            });
-        }
+        validate_text("keyword", s, Self::MAX_LEN, is_atom_char)?;
         Ok(Keyword(Arc::from(s)))
     }
 
@@ -798,27 +805,9 @@ impl UniqueId {
 
     /// Validates a unique-id.
     pub fn new(s: &str) -> Result<UniqueId, InvalidValue> {
-        const WHAT: &str = "unique-id";
-        if s.is_empty() {
-            return Err(InvalidValue::Empty { what: WHAT });
-        }
-        if s.len() > Self::MAX_LEN {
-            return Err(InvalidValue::TooLong {
-                what: WHAT,
-                max: Self::MAX_LEN,
-            });
-        }
-        if let Some((at, ch)) = s
-            .char_indices()
-            .find(|&(_, c)| !matches!(c, '\x21'..='\x7e'))
-        {
-            return Err(InvalidValue::Forbidden {
-                what: WHAT,
-                value: s.to_owned(),
-                ch,
-                at,
-            });
-        }
+        validate_text("unique-id", s, Self::MAX_LEN, |c| {
+            matches!(c, '\x21'..='\x7e')
+        })?;
         Ok(UniqueId(Arc::from(s)))
     }
 
