@@ -307,7 +307,10 @@ pub fn store_error_status(e: &StoreError) -> Status<'static> {
         ErrorKind::Nonexistent => err(None, "no such message"),
         ErrorKind::OverQuota => err(Some(ResponseCode::SysPerm), "over quota"),
         ErrorKind::PermissionDenied => err(Some(ResponseCode::SysPerm), "permission denied"),
-        _ => err(Some(ResponseCode::SysTemp), "internal error, try again later"),
+        _ => err(
+            Some(ResponseCode::SysTemp),
+            "internal error, try again later",
+        ),
     }
 }
 
@@ -402,8 +405,11 @@ impl<S: Store> Pop3Session<S> {
                 drop(locks);
                 self.state = State::Authorization { user: None };
                 self.respond(
-                    err(Some(ResponseCode::InUse), "maildrop already locked by another session")
-                        .into(),
+                    err(
+                        Some(ResponseCode::InUse),
+                        "maildrop already locked by another session",
+                    )
+                    .into(),
                 );
                 return;
             }
@@ -603,7 +609,9 @@ impl<S: Store> Pop3Session<S> {
             Command::Uidl(Some(msg)) => match self.entry(msg) {
                 Ok(e) => match UniqueId::new(e.unique_id.clone()) {
                     Ok(uid) => self.respond(Response::Uid(UidListing { msg, uid })),
-                    Err(_) => self.respond(err(Some(ResponseCode::SysPerm), "bad unique-id").into()),
+                    Err(_) => {
+                        self.respond(err(Some(ResponseCode::SysPerm), "bad unique-id").into())
+                    }
                 },
                 Err(s) => self.respond(s.into()),
             },
@@ -639,7 +647,8 @@ impl<S: Store> Pop3Session<S> {
     }
 
     async fn apop(&mut self, user: String, digest: mailwire_pop3::ApopDigest) {
-        let (Some(timestamp), Some(secrets)) = (self.timestamp.clone(), self.server.secrets.clone())
+        let (Some(timestamp), Some(secrets)) =
+            (self.timestamp.clone(), self.server.secrets.clone())
         else {
             self.respond(err(None, "APOP not available").into());
             return;
@@ -712,7 +721,8 @@ impl<S: Store> Pop3Session<S> {
     }
 
     async fn sasl_response(&mut self, data: Secret<Vec<u8>>) {
-        let State::Sasl(step) = std::mem::replace(&mut self.state, State::Authorization { user: None })
+        let State::Sasl(step) =
+            std::mem::replace(&mut self.state, State::Authorization { user: None })
         else {
             return;
         };
@@ -781,9 +791,7 @@ impl<S: Store> Pop3Session<S> {
                         return;
                     }
                 };
-                let _ = self
-                    .conn
-                    .begin_body(ok(&format!("{size} octets")));
+                let _ = self.conn.begin_body(ok(&format!("{size} octets")));
                 let _ = self.conn.body_chunk(&first);
                 let mut offset = first.len() as u64;
                 while offset < size && !first.is_empty() {
