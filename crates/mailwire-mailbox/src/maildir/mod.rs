@@ -35,7 +35,7 @@
 //!   changes and removals by other programs in `cur/` are seen the same way.
 //! - Mailbox names cannot leave the account's directory: [`MailboxName`] refuses `..`, `.`,
 //!   empty levels and control characters, the separator `/` never reaches the file system, and
-//!   user names are restricted ([`UserName`](crate::users::UserName)).
+//!   user names are restricted ([`UserName`]).
 //!
 //! The store does blocking file I/O. By default it does it inside the futures it returns; pass a
 //! [`Spawner`] (e.g. one that calls `tokio::task::spawn_blocking`) to move it off the
@@ -49,7 +49,7 @@ use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use mailwire_core::Secret;
@@ -126,8 +126,9 @@ struct Shared {
     users: UsersFile,
     options: MaildirOptions,
     hostname: Arc<str>,
-    /// One cache per mailbox directory, shared by every handle in the process.
-    dirs: Mutex<std::collections::HashMap<PathBuf, Weak<MboxDir>>>,
+    /// One cache per mailbox directory, shared by every handle in the process, and kept when
+    /// the last handle goes (up to [`KEEP_CACHES`] unused ones), so the next open is warm.
+    dirs: Mutex<std::collections::HashMap<PathBuf, Arc<MboxDir>>>,
 }
 
 impl core::fmt::Debug for MaildirStore {
@@ -324,6 +325,9 @@ impl core::fmt::Debug for MaildirAccount {
     }
 }
 
+/// How many mailbox caches a store keeps before it drops those no handle uses.
+const KEEP_CACHES: usize = 256;
+
 const SUBSCRIPTIONS: &str = "mailwire-subscriptions";
 const SPECIAL_USE: &str = "mailwire-special-use";
 
@@ -331,10 +335,12 @@ impl AccountInner {
     fn mbox(&self, name: &MailboxName) -> Result<Arc<MboxDir>> {
         let dir = mailbox_dir(&self.dir, name)?;
         let mut dirs = lock(&self.shared.dirs);
-        if let Some(m) = dirs.get(&dir).and_then(Weak::upgrade) {
-            return Ok(m);
+        if let Some(m) = dirs.get(&dir) {
+            return Ok(Arc::clone(m));
         }
-        dirs.retain(|_, w| w.strong_count() > 0);
+        if dirs.len() >= KEEP_CACHES {
+            dirs.retain(|_, m| Arc::strong_count(m) > 1);
+        }
         let m = Arc::new(MboxDir::new(
             name.clone(),
             dir.clone(),
@@ -342,7 +348,7 @@ impl AccountInner {
             Arc::clone(&self.shared.hostname),
             self.shared.options.fsync,
         ));
-        dirs.insert(dir, Arc::downgrade(&m));
+        dirs.insert(dir, Arc::clone(&m));
         Ok(m)
     }
 
@@ -481,9 +487,9 @@ impl AccountInner {
         Ok(())
     }
 
-    /// Wakes the watchers of a mailbox that was deleted or renamed away.
+    /// Forgets the cache of a mailbox that was deleted or renamed away and wakes its watchers.
     fn notify_moved(&self, dir: &Path) {
-        if let Some(m) = lock(&self.shared.dirs).get(dir).and_then(Weak::upgrade) {
+        if let Some(m) = lock(&self.shared.dirs).remove(dir) {
             m.notifier.notify();
         }
     }
