@@ -17,7 +17,9 @@ use super::index::{
 };
 use crate::error::{Error, Result};
 use crate::fsutil::{FileLock, sync_dir, unique_suffix, write_atomic};
-use crate::state::{Entry, MboxState, lock, now_seconds, to_seconds};
+use crate::state::{
+    Entry, MboxState, bare_lf_count, crlf_normalize, lock, now_seconds, to_seconds,
+};
 use crate::types::{
     ExpungeMode, FlagOp, Flags, MailboxName, ModSeq, StoreResult, Uid, UidSet, UidValidity,
     UniqueId,
@@ -66,36 +68,6 @@ fn name_field(base: &str, key: char) -> Option<u64> {
             .and_then(|r| r.strip_prefix('='))
             .and_then(|v| v.parse().ok())
     })
-}
-
-/// How many bytes CRLF normalisation adds: one per LF without a CR before it.
-pub(crate) fn bare_lf_count(data: &[u8]) -> u64 {
-    let mut n = 0;
-    let mut prev = 0u8;
-    for &b in data {
-        if b == b'\n' && prev != b'\r' {
-            n += 1;
-        }
-        prev = b;
-    }
-    n
-}
-
-/// The bytes with every bare LF turned into CRLF (unchanged, without copying, if there is none).
-pub(crate) fn crlf_normalize(data: Bytes) -> Bytes {
-    if bare_lf_count(&data) == 0 {
-        return data;
-    }
-    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
-    let mut prev = 0u8;
-    for &b in data.iter() {
-        if b == b'\n' && prev != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev = b;
-    }
-    Bytes::from(out)
 }
 
 /// A message to add to a mailbox, already written to its `tmp/`.
@@ -229,7 +201,9 @@ impl MboxDir {
             None => return Ok(IndexRead::Ok),
         };
         let Ok(text) = std::str::from_utf8(&buf[..complete]) else {
-            return Ok(IndexRead::Damaged(c.state.as_ref().map(|s| s.uid_validity)));
+            let v = c.state.as_ref().map(|s| s.uid_validity);
+            c.invalidate();
+            return Ok(IndexRead::Damaged(v));
         };
         let mut lines = text.split_terminator('\n');
         if c.state.is_none() {
@@ -251,6 +225,8 @@ impl MboxDir {
         let mut n = 0;
         for line in lines {
             if r.line(line).is_err() {
+                // The state holds part of the log now: start from scratch next time.
+                c.invalidate();
                 return Ok(IndexRead::Damaged(Some(validity)));
             }
             n += 1;

@@ -54,10 +54,10 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use mailwire_core::Secret;
 
-use self::mailbox::{MboxDir, crlf_normalize};
+use self::mailbox::MboxDir;
 use crate::error::{Error, Result};
 use crate::fsutil::{FileLock, sync_dir, unique_suffix, write_atomic};
-use crate::state::{lock, now_seconds, unix_seconds};
+use crate::state::{crlf_normalize, lock, now_seconds, unix_seconds};
 use crate::types::{
     Appended, Changes, Copied, ExpungeMode, FlagOp, Flags, InvalidValue, MailboxInfo, MailboxName,
     MailboxStatus, MessageMeta, ModSeq, NewMessage, Quota, QuotaUsage, SpecialUse, StoreResult,
