@@ -499,6 +499,15 @@ pub async fn messages_and_reads<S: Store>(store: &S) {
     assert_eq!(st.messages, 2);
     assert_eq!(st.unseen, 1);
     assert_eq!(st.size, list.iter().map(|m| m.size).sum::<u64>());
+    // Bare LF line ends come back as CRLF, and the size counts what `read` returns.
+    let lf = inbox
+        .append(NewMessage::new(&b"Subject: lf\n\nbody\r\nend\n"[..]))
+        .await
+        .expect("append");
+    let crlf = inbox.read(lf.uid, None).await.expect("read");
+    assert_eq!(&crlf[..], b"Subject: lf\r\n\r\nbody\r\nend\r\n");
+    let meta = inbox.list(&UidSet::single(lf.uid)).await.expect("list");
+    assert_eq!(meta[0].size, crlf.len() as u64, "size is the CRLF size");
 }
 
 /// Flag updates (RFC 9051 §6.4.6) and modification sequences (RFC 7162 §3.1): a change gets a

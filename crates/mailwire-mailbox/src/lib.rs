@@ -138,8 +138,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
-// pub mod maildir;
 mod fsutil;
+#[cfg(unix)]
+pub mod maildir;
 pub mod memory;
 pub(crate) mod state;
 pub mod types;

@@ -480,7 +480,8 @@ impl Mailbox for MemoryMailbox {
     }
 
     async fn append(&self, message: NewMessage) -> Result<Appended> {
-        let size = message.content.len() as u64;
+        let content = crate::state::crlf_normalize(message.content);
+        let size = content.len() as u64;
         let boxes = lock(&self.user.mailboxes);
         self.user.check_quota(&boxes, size, 1)?;
         let mut st = self.state()?;
@@ -496,7 +497,7 @@ impl Mailbox for MemoryMailbox {
             save_date: now,
             flags: message.flags,
             unique_id,
-            extra: message.content,
+            extra: content,
         });
         let uid_validity = st.uid_validity;
         drop(st);

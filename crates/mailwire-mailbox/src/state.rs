@@ -3,6 +3,8 @@
 //! modification-sequence counters, and the expunge log that feeds `VANISHED` (RFC 7162 §3.2.5.1).
 
 use std::sync::{Mutex, MutexGuard};
+
+use bytes::Bytes;
 use std::time::SystemTime;
 
 use crate::error::{Error, Result};
@@ -294,6 +296,36 @@ impl<X> MboxState<X> {
             highest_modseq: self.highest_modseq,
         }
     }
+}
+
+/// How many bytes CRLF normalisation adds: one per LF without a CR before it.
+pub(crate) fn bare_lf_count(data: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut prev = 0u8;
+    for &b in data {
+        if b == b'\n' && prev != b'\r' {
+            n += 1;
+        }
+        prev = b;
+    }
+    n
+}
+
+/// The bytes with every bare LF turned into CRLF (unchanged, without copying, if there is none).
+pub(crate) fn crlf_normalize(data: Bytes) -> Bytes {
+    if bare_lf_count(&data) == 0 {
+        return data;
+    }
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut prev = 0u8;
+    for &b in data.iter() {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    Bytes::from(out)
 }
 
 fn uid_of(n: u64) -> Uid {
