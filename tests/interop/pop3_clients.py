@@ -46,8 +46,22 @@ def login(p, user="alice"):
 class Pop3Plain(unittest.TestCase):
     def connect(self):
         p = poplib.POP3(HOST, PORT, timeout=30)
-        self.addCleanup(lambda: p.close())
+        self.addCleanup(lambda: p.sock and p.close())
         return p
+
+    def login_when_unlocked(self, user):
+        """Logs in once the server has noticed that the previous session of `user` is gone
+        and released its maildrop lock (-ERR [IN-USE] until then, RFC 2449 §8.1.1)."""
+        for _ in range(100):
+            p = self.connect()
+            p.user(user)
+            try:
+                p.pass_("secret")
+                return p
+            except poplib.error_proto as e:
+                self.assertIn(b"[IN-USE]", e.args[0])
+                p.quit()
+        self.fail("the maildrop lock was never released")
 
     def test_greeting_capa(self):
         p = self.connect()
@@ -163,8 +177,8 @@ class Pop3Plain(unittest.TestCase):
         p.dele(1)
         # a connection dropped without QUIT deletes nothing
         p.sock.close()
-        p = self.connect()
-        login(p, "bob")
+        p.sock = p.file = None
+        p = self.login_when_unlocked("bob")
         self.assertEqual(p.stat()[0], count, "nothing deleted without QUIT")
         p.dele(1)
         p.quit()

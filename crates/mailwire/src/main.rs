@@ -53,6 +53,9 @@
 #![forbid(unsafe_code)]
 
 mod decode;
+mod serve;
+mod store;
+mod user;
 
 use std::process::ExitCode;
 
@@ -73,11 +76,18 @@ enum Commands {
     /// Decode captured traffic and print one JSON object per message.
     #[command(long_about = decode::LONG_HELP)]
     Decode(decode::DecodeArgs),
+    /// Run a POP3/IMAP server on a Maildir data directory (created with a demo account on
+    /// first run).
+    Serve(serve::ServeArgs),
+    /// Manage the users of a data directory.
+    User(user::UserArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::Serve(args) => report("serve", serve::run(&args)),
+        Commands::User(args) => report("user", user::run(&args)),
         Commands::Decode(args) => match decode::run(&args) {
             Ok(decode::Summary { clean: true }) => ExitCode::SUCCESS,
             Ok(decode::Summary { clean: false }) => ExitCode::from(1),
@@ -88,5 +98,15 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn report(what: &str, result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mailwire {what}: {e}");
+            ExitCode::from(2)
+        }
     }
 }
