@@ -80,6 +80,10 @@ fn touch_dir(dir: &Path) {
         .unwrap();
 }
 
+fn cur_dir_of(account: &Path) -> PathBuf {
+    account.join("cur")
+}
+
 fn seen() -> Flags {
     [SystemFlag::Seen].into_iter().collect()
 }
@@ -172,6 +176,23 @@ fn mail_delivered_by_other_programs_gets_uids() {
     assert!(futures::FutureExt::now_or_never(watcher.changed()).is_some());
     let c = block_on(inbox.changes_since(h)).unwrap();
     assert_eq!(c.changed.len(), 1);
+
+    // A program that put a file into cur/ without an info part.
+    fs::write(
+        cur_dir_of(&dir).join("1700000001.M2P2.mda"),
+        b"Subject: bare\r\n\r\nx\r\n",
+    )
+    .unwrap();
+    touch_dir(&cur_dir_of(&dir));
+    let list = block_on(inbox.list(&UidSet::all())).unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(
+        &block_on(inbox.read(list[2].uid, None)).unwrap()[..],
+        b"Subject: bare\r\n\r\nx\r\n"
+    );
+    block_on(inbox.expunge(&UidSet::single(list[2].uid), ExpungeMode::Any)).unwrap();
+    let c = block_on(inbox.changes_since(ModSeq::MIN)).unwrap();
+    let c = block_on(inbox.changes_since(c.highest_modseq)).unwrap();
 
     // A mail reader sets \Flagged by renaming, and deletes the first message.
     let cur = dir.join("cur");
