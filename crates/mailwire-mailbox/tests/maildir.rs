@@ -80,6 +80,10 @@ fn touch_dir(dir: &Path) {
         .unwrap();
 }
 
+fn cur_dir_of(account: &Path) -> PathBuf {
+    account.join("cur")
+}
+
 fn seen() -> Flags {
     [SystemFlag::Seen].into_iter().collect()
 }
@@ -172,6 +176,23 @@ fn mail_delivered_by_other_programs_gets_uids() {
     assert!(futures::FutureExt::now_or_never(watcher.changed()).is_some());
     let c = block_on(inbox.changes_since(h)).unwrap();
     assert_eq!(c.changed.len(), 1);
+
+    // A program that put a file into cur/ without an info part.
+    fs::write(
+        cur_dir_of(&dir).join("1700000001.M2P2.mda"),
+        b"Subject: bare\r\n\r\nx\r\n",
+    )
+    .unwrap();
+    touch_dir(&cur_dir_of(&dir));
+    let list = block_on(inbox.list(&UidSet::all())).unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(
+        &block_on(inbox.read(list[2].uid, None)).unwrap()[..],
+        b"Subject: bare\r\n\r\nx\r\n"
+    );
+    block_on(inbox.expunge(&UidSet::single(list[2].uid), ExpungeMode::Any)).unwrap();
+    let c = block_on(inbox.changes_since(ModSeq::MIN)).unwrap();
+    let c = block_on(inbox.changes_since(c.highest_modseq)).unwrap();
 
     // A mail reader sets \Flagged by renaming, and deletes the first message.
     let cur = dir.join("cur");
@@ -380,4 +401,77 @@ fn wrong_passwords_and_quota_from_the_users_file() {
         Some(ErrorKind::OverQuota),
         "a quota change applies at once"
     );
+}
+
+#[test]
+fn separate_instances_and_a_delivery_agent_at_once() {
+    // Each thread has its own store instance: its own cache and lock descriptors, as separate
+    // processes would. Another thread plays a delivery agent writing into new/.
+    let t = Tree::new("multi");
+    let dir = t.account_dir();
+    t.inbox(); // creates the account
+    let writers = 4;
+    let per_writer = 30;
+    let deliveries = 40;
+    let acked: Vec<(u32, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let inbox = t.inbox();
+                s.spawn(move || {
+                    (0..per_writer)
+                        .map(|i| {
+                            let text = format!("writer {w} message {i}");
+                            let a = block_on(inbox.append(NewMessage::new(format!(
+                                "Subject: {text}\r\n\r\n{text}\r\n"
+                            ))))
+                            .unwrap();
+                            if i % 5 == 0 {
+                                block_on(inbox.status()).unwrap();
+                            }
+                            (a.uid.get(), text)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let dir = &dir;
+        s.spawn(move || {
+            for i in 0..deliveries {
+                let name = format!("1700000000.M{i}P99.mda");
+                fs::write(
+                    dir.join("tmp").join(&name),
+                    format!("Subject: mda {i}\n\nx\n"),
+                )
+                .unwrap();
+                fs::rename(dir.join("tmp").join(&name), dir.join("new").join(&name)).unwrap();
+            }
+        });
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let mut uids: Vec<u32> = acked.iter().map(|a| a.0).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), writers * per_writer, "a UID was given twice");
+    // Let the last delivery be seen regardless of timestamp granularity.
+    touch_dir(&dir.join("new"));
+    let inbox = t.inbox();
+    let list = block_on(inbox.list(&UidSet::all())).unwrap();
+    assert_eq!(list.len(), writers * per_writer + deliveries);
+    for (uid, text) in &acked {
+        let m = list
+            .iter()
+            .find(|m| m.uid.get() == *uid)
+            .expect("acknowledged message present");
+        let body = block_on(inbox.read(m.uid, None)).unwrap();
+        assert!(body.ends_with(format!("{text}\r\n").as_bytes()));
+    }
+    let mda: Vec<_> = list
+        .iter()
+        .filter(|m| m.unique_id.as_str().ends_with("P99.mda"))
+        .collect();
+    assert_eq!(mda.len(), deliveries, "each delivery indexed once");
+    assert_eq!(fs::read_dir(dir.join("cur")).unwrap().count(), list.len());
 }

@@ -458,6 +458,16 @@ impl MboxDir {
             seen.clear();
             for name in list_names(&cur_dir)? {
                 let (base, letters) = split_name(&name);
+                let canonical = format!("{base}:2,{letters}");
+                if canonical != name {
+                    // No info part, or another version of it: give it the `:2,` form the
+                    // store derives file names from.
+                    match fs::rename(cur_dir.join(&name), cur_dir.join(&canonical)) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(io_err("rename", &cur_dir.join(&name), e)),
+                    }
+                }
                 seen.push((base.to_owned(), letters.to_owned()));
             }
             self.clean_tmp();
