@@ -172,6 +172,60 @@ pub struct UsersFile {
     params: PasswordParams,
     cache: Mutex<Parsed>,
     dummy: OnceLock<String>,
+    verified: VerifiedCache,
+}
+
+/// Remembers successful logins so that a client that logs in again (POP3 clients poll every few
+/// minutes, IMAP clients open several connections) does not pay for argon2id each time, which
+/// costs tens of milliseconds and ~19 MiB of memory per login.
+///
+/// An entry is a keyed BLAKE2b digest of the stored hash and the password, with a random key made
+/// when the file is opened: neither passwords nor anything that helps to guess them offline
+/// outside this process is kept. A changed password (a new stored hash) no longer matches, so
+/// entries need no invalidation. Only successes are cached, so wrong passwords always pay the
+/// full price.
+struct VerifiedCache {
+    key: [u8; 32],
+    entries: Mutex<std::collections::HashMap<String, [u8; 64]>>,
+}
+
+/// At most this many users are remembered; the cache starts over when it is full.
+const VERIFIED_CACHE_MAX: usize = 10_000;
+
+impl VerifiedCache {
+    fn new() -> VerifiedCache {
+        use argon2::password_hash::rand_core::RngCore;
+        let mut key = [0u8; 32];
+        argon2::password_hash::rand_core::OsRng.fill_bytes(&mut key);
+        VerifiedCache {
+            key,
+            entries: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    fn digest(&self, hash: &str, password: &Secret<&str>) -> [u8; 64] {
+        use blake2::Digest;
+        let mut h = blake2::Blake2b512::new();
+        h.update(self.key);
+        h.update((hash.len() as u64).to_le_bytes());
+        h.update(hash.as_bytes());
+        h.update(password.expose().as_bytes());
+        h.finalize().into()
+    }
+
+    fn check(&self, user: &str, hash: &str, password: &Secret<&str>) -> bool {
+        let d = self.digest(hash, password);
+        lock(&self.entries).get(user).is_some_and(|e| *e == d)
+    }
+
+    fn remember(&self, user: &str, hash: &str, password: &Secret<&str>) {
+        let d = self.digest(hash, password);
+        let mut entries = lock(&self.entries);
+        if entries.len() >= VERIFIED_CACHE_MAX {
+            entries.clear();
+        }
+        entries.insert(user.to_owned(), d);
+    }
 }
 
 impl fmt::Debug for UsersFile {
@@ -272,6 +326,7 @@ impl UsersFile {
             params: PasswordParams::default(),
             cache: Mutex::new(Parsed::default()),
             dummy: OnceLock::new(),
+            verified: VerifiedCache::new(),
         }
     }
 
@@ -327,7 +382,11 @@ impl UsersFile {
     pub fn verify(&self, name: &str, password: Secret<&str>) -> Result<UserRecord> {
         let users = self.load()?;
         match users.iter().find(|u| u.name.as_str() == name) {
-            Some(u) if verify_password(&u.hash, password) => Ok(u.clone()),
+            Some(u) if self.verified.check(name, &u.hash, &password) => Ok(u.clone()),
+            Some(u) if verify_password(&u.hash, Secret::new(*password.expose())) => {
+                self.verified.remember(name, &u.hash, &password);
+                Ok(u.clone())
+            }
             Some(_) => Err(Error::AuthenticationFailed),
             None => {
                 let dummy = self
@@ -455,6 +514,31 @@ mod tests {
         assert!(text.contains(":messages=5\n"), "{text}");
         assert!(!text.contains("new"), "the password itself is not stored");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn remembered_logins_follow_password_changes() {
+        let dir = tmpdir("cache");
+        let path = dir.join("users");
+        let f = UsersFile::new(&path).with_params(PasswordParams::INSECURE_FOR_TESTS);
+        f.add_user("ann", Secret::new("one"), Quota::UNLIMITED)
+            .unwrap();
+        // The second login is answered from the cache, with the same result.
+        assert!(f.verify("ann", Secret::new("one")).is_ok());
+        assert!(f.verify("ann", Secret::new("one")).is_ok());
+        assert!(f.verify("ann", Secret::new("two")).is_err());
+        // A new password: the remembered login no longer counts.
+        f.set_password("ann", Secret::new("two")).unwrap();
+        assert!(f.verify("ann", Secret::new("one")).is_err());
+        assert!(f.verify("ann", Secret::new("two")).is_ok());
+        // Another process (another UsersFile) changes it back.
+        let g = UsersFile::new(&path).with_params(PasswordParams::INSECURE_FOR_TESTS);
+        g.set_password("ann", Secret::new("one")).unwrap();
+        assert!(f.verify("ann", Secret::new("two")).is_err());
+        assert!(f.verify("ann", Secret::new("one")).is_ok());
+        f.remove_user("ann").unwrap();
+        assert!(f.verify("ann", Secret::new("one")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

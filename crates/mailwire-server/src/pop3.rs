@@ -18,7 +18,6 @@
 //! Errors from the store map to response codes in one place, [`store_error_status`].
 
 use std::collections::{HashSet, VecDeque};
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -132,6 +131,7 @@ pub struct Pop3Server<S: Store> {
     secrets: Option<Arc<dyn SharedSecrets>>,
     locks: Arc<Mutex<HashSet<String>>>,
     counter: Arc<std::sync::atomic::AtomicU64>,
+    snapshots: Arc<Mutex<std::collections::HashMap<String, std::sync::Weak<Snapshot>>>>,
 }
 
 impl<S: Store> Clone for Pop3Server<S> {
@@ -142,6 +142,7 @@ impl<S: Store> Clone for Pop3Server<S> {
             secrets: self.secrets.clone(),
             locks: self.locks.clone(),
             counter: self.counter.clone(),
+            snapshots: self.snapshots.clone(),
         }
     }
 }
@@ -164,6 +165,7 @@ impl<S: Store> Pop3Server<S> {
             secrets: None,
             locks: Arc::default(),
             counter: Arc::default(),
+            snapshots: Arc::default(),
         }
     }
 
@@ -176,6 +178,44 @@ impl<S: Store> Pop3Server<S> {
     /// The settings.
     pub fn options(&self) -> &Pop3Options {
         &self.options
+    }
+
+    /// The snapshot of `user`'s maildrop: shared with other sessions while the mailbox is
+    /// unchanged.
+    async fn snapshot<M: Mailbox>(
+        &self,
+        user: &str,
+        mailbox: &M,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let st = mailbox.status().await?;
+        let key = (
+            st.uid_validity.get(),
+            st.uid_next.get(),
+            st.messages,
+            st.highest_modseq.get(),
+        );
+        if let Some(s) = self.snapshots_get(user, key) {
+            return Ok(s);
+        }
+        let metas = mailbox.list(&UidSet::all()).await?;
+        let entries = metas
+            .into_iter()
+            .map(|m| Entry {
+                uid: m.uid,
+                size: m.size,
+                unique_id: m.unique_id,
+            })
+            .collect();
+        let snap = Arc::new(Snapshot { key, entries });
+        let mut cache = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|_, w| w.strong_count() > 0);
+        cache.insert(user.to_string(), Arc::downgrade(&snap));
+        Ok(snap)
+    }
+
+    fn snapshots_get(&self, user: &str, key: (u32, u32, u32, u64)) -> Option<Arc<Snapshot>> {
+        let cache = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(user)?.upgrade().filter(|s| s.key == key)
     }
 
     /// A session for a new connection.
@@ -225,17 +265,45 @@ impl<S: Store> Pop3Server<S> {
 struct Entry {
     uid: Uid,
     size: u64,
-    unique_id: String,
-    deleted: bool,
-    retrieved: bool,
+    unique_id: mailwire_mailbox::UniqueId,
 }
+
+/// The maildrop's messages at login. Sessions of one user that log in while the mailbox is
+/// unchanged share one snapshot, so idle connections cost little memory.
+#[derive(Debug)]
+struct Snapshot {
+    /// The mailbox state the snapshot was taken in: UIDVALIDITY, UIDNEXT, count, HIGHESTMODSEQ.
+    key: (u32, u32, u32, u64),
+    entries: Vec<Entry>,
+}
+
+/// `marks` bits.
+const DELETED: u8 = 1;
+const RETRIEVED: u8 = 2;
 
 /// The maildrop as the session sees it: fixed at login.
 struct Maildrop<M> {
     user: String,
     mailbox: M,
-    entries: Vec<Entry>,
+    snapshot: Arc<Snapshot>,
+    /// Per message: [`DELETED`], [`RETRIEVED`].
+    marks: Vec<u8>,
     locked: bool,
+}
+
+impl<M> Maildrop<M> {
+    fn is_deleted(&self, i: usize) -> bool {
+        self.marks.get(i).is_some_and(|m| m & DELETED != 0)
+    }
+
+    /// The messages not marked deleted, with their index.
+    fn live(&self) -> impl Iterator<Item = (usize, &Entry)> + '_ {
+        self.snapshot
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.is_deleted(*i))
+    }
 }
 
 enum Sasl {
@@ -417,29 +485,21 @@ impl<S: Store> Pop3Session<S> {
         let locked = self.server.options.exclusive_lock;
         let opened = async {
             let mailbox = account.open(&MailboxName::inbox()).await?;
-            let metas = mailbox.list(&UidSet::all()).await?;
-            Ok::<_, StoreError>((mailbox, metas))
+            let snapshot = self.server.snapshot(&user, &mailbox).await?;
+            Ok::<_, StoreError>((mailbox, snapshot))
         }
         .await;
         match opened {
-            Ok((mailbox, metas)) => {
-                let entries: Vec<Entry> = metas
-                    .into_iter()
-                    .map(|m| Entry {
-                        uid: m.uid,
-                        size: m.size,
-                        unique_id: m.unique_id.as_str().to_string(),
-                        deleted: false,
-                        retrieved: false,
-                    })
-                    .collect();
-                let size: u64 = entries.iter().map(|e| e.size).sum();
-                let text = format!("{user} has {} messages ({size} octets)", entries.len());
-                info!(user = %user, messages = entries.len(), "POP3 login");
+            Ok((mailbox, snapshot)) => {
+                let size: u64 = snapshot.entries.iter().map(|e| e.size).sum();
+                let n = snapshot.entries.len();
+                let text = format!("{user} has {n} messages ({size} octets)");
+                info!(user = %user, messages = n, "POP3 login");
                 self.state = State::Transaction(Box::new(Maildrop {
                     user,
                     mailbox,
-                    entries,
+                    marks: vec![0; n],
+                    snapshot,
                     locked,
                 }));
                 self.respond(ok(&text).into());
@@ -474,9 +534,11 @@ impl<S: Store> Pop3Session<S> {
         let State::Transaction(md) = &self.state else {
             return Err(err(None, "not in TRANSACTION state"));
         };
-        match md.entries.get(msg.index()) {
+        match md.snapshot.entries.get(msg.index()) {
             None => Err(err(None, &format!("no message {msg}"))),
-            Some(e) if e.deleted => Err(err(None, &format!("message {msg} already deleted"))),
+            Some(_) if md.is_deleted(msg.index()) => {
+                Err(err(None, &format!("message {msg} already deleted")))
+            }
             Some(e) => Ok(e),
         }
     }
@@ -543,8 +605,9 @@ impl<S: Store> Pop3Session<S> {
                 let State::Transaction(md) = &self.state else {
                     return;
                 };
-                let live = md.entries.iter().filter(|e| !e.deleted);
-                let (count, size) = live.fold((0u32, 0u64), |(c, s), e| (c + 1, s + e.size));
+                let (count, size) = md
+                    .live()
+                    .fold((0u32, 0u64), |(c, s), (_, e)| (c + 1, s + e.size));
                 self.respond(Response::Stat {
                     count,
                     size,
@@ -556,10 +619,7 @@ impl<S: Store> Pop3Session<S> {
                     return;
                 };
                 let listings: Vec<ScanListing<'static>> = md
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| !e.deleted)
+                    .live()
                     .filter_map(|(i, e)| {
                         Some(ScanListing {
                             msg: MsgNum::from_index(i)?,
@@ -590,14 +650,11 @@ impl<S: Store> Pop3Session<S> {
                     return;
                 };
                 let listings: Vec<UidListing<'static>> = md
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| !e.deleted)
+                    .live()
                     .filter_map(|(i, e)| {
                         Some(UidListing {
                             msg: MsgNum::from_index(i)?,
-                            uid: UniqueId::new(e.unique_id.clone()).ok()?,
+                            uid: UniqueId::new(e.unique_id.as_str().to_string()).ok()?,
                         })
                     })
                     .collect();
@@ -607,7 +664,7 @@ impl<S: Store> Pop3Session<S> {
                 });
             }
             Command::Uidl(Some(msg)) => match self.entry(msg) {
-                Ok(e) => match UniqueId::new(e.unique_id.clone()) {
+                Ok(e) => match UniqueId::new(e.unique_id.as_str().to_string()) {
                     Ok(uid) => self.respond(Response::Uid(UidListing { msg, uid })),
                     Err(_) => {
                         self.respond(err(Some(ResponseCode::SysPerm), "bad unique-id").into())
@@ -622,7 +679,7 @@ impl<S: Store> Pop3Session<S> {
                 match result {
                     Ok(()) => {
                         if let State::Transaction(md) = &mut self.state {
-                            md.entries[msg.index()].deleted = true;
+                            md.marks[msg.index()] |= DELETED;
                         }
                         self.respond(ok(&format!("message {msg} deleted")).into());
                     }
@@ -631,10 +688,10 @@ impl<S: Store> Pop3Session<S> {
             }
             Command::Rset => {
                 if let State::Transaction(md) = &mut self.state {
-                    for e in &mut md.entries {
-                        e.deleted = false;
+                    for m in &mut md.marks {
+                        *m &= !DELETED;
                     }
-                    let n = md.entries.len();
+                    let n = md.marks.len();
                     self.respond(ok(&format!("maildrop has {n} messages")).into());
                 }
             }
@@ -817,20 +874,7 @@ impl<S: Store> Pop3Session<S> {
                 }
                 let _ = self.conn.end_body();
                 if let State::Transaction(md) = &mut self.state {
-                    md.entries[msg.index()].retrieved = true;
-                }
-                if self.server.options.mark_seen {
-                    if let State::Transaction(md) = &self.state {
-                        let mut seen = Flags::new();
-                        seen.insert(Flag::System(SystemFlag::Seen));
-                        if let Err(e) = md
-                            .mailbox
-                            .store_flags(&UidSet::single(uid), FlagOp::Add, &seen, None)
-                            .await
-                        {
-                            debug!(error = %e, "could not set \\Seen");
-                        }
-                    }
+                    md.marks[msg.index()] |= RETRIEVED;
                 }
             }
         }
@@ -871,7 +915,9 @@ impl<S: Store> Pop3Session<S> {
         }
     }
 
-    /// `QUIT`: in TRANSACTION, the UPDATE state (RFC 1939 §6).
+    /// `QUIT`: in TRANSACTION, the UPDATE state (RFC 1939 §6). Retrieved messages that stay
+    /// get `\Seen` here, in one store call, so that a session that ends without QUIT changes
+    /// nothing at all.
     async fn quit(&mut self) {
         let State::Transaction(md) = &self.state else {
             self.respond(ok("bye").into());
@@ -880,9 +926,24 @@ impl<S: Store> Pop3Session<S> {
         };
         let retention = self.server.options.retention;
         let mut doomed = UidSet::new();
-        for e in &md.entries {
-            if e.deleted || (retention == Retention::DeleteRetrieved && e.retrieved) {
+        let mut seen = UidSet::new();
+        for (e, &m) in md.snapshot.entries.iter().zip(&md.marks) {
+            let retrieved = m & RETRIEVED != 0;
+            if m & DELETED != 0 || (retention == Retention::DeleteRetrieved && retrieved) {
                 doomed.insert(e.uid);
+            } else if retrieved {
+                seen.insert(e.uid);
+            }
+        }
+        if self.server.options.mark_seen && !seen.is_empty() {
+            let mut flags = Flags::new();
+            flags.insert(Flag::System(SystemFlag::Seen));
+            if let Err(e) = md
+                .mailbox
+                .store_flags(&seen, FlagOp::Add, &flags, None)
+                .await
+            {
+                debug!(error = %e, "could not set \\Seen");
             }
         }
         let count = doomed.len();
@@ -891,14 +952,12 @@ impl<S: Store> Pop3Session<S> {
         } else {
             md.mailbox.expunge(&doomed, ExpungeMode::Any).await
         };
-        let left = md.entries.len() as u64 - count;
+        let left = md.marks.len() as u64 - count;
         let user = md.user.clone();
         match result {
             Ok(_) => {
                 info!(user = %user, deleted = count, "POP3 update");
-                let mut text = String::new();
-                let _ = write!(text, "bye ({left} messages left)");
-                self.respond(ok(&text).into());
+                self.respond(ok(&format!("bye ({left} messages left)")).into());
             }
             Err(e) => {
                 warn!(user = %user, error = %e, "POP3 update failed");

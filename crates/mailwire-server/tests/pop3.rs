@@ -335,6 +335,63 @@ fn leave_on_server_announces_expire_never_and_marks_seen() {
             .collect()
     });
     assert_eq!(seen, vec![true, false, false]);
+    // A session that ends without QUIT changes no flag either.
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5001", false));
+    h.send("");
+    h.send("USER alice\r\nPASS secret\r\nRETR 2\r\n");
+    h.session.closed();
+    drop(h);
+    let seen: Vec<bool> = block_on(async {
+        let inbox = store
+            .account("alice")
+            .unwrap()
+            .open(&MailboxName::inbox())
+            .await
+            .unwrap();
+        inbox
+            .list(&UidSet::all())
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.flags.contains(&Flag::System(SystemFlag::Seen)))
+            .collect()
+    });
+    assert_eq!(seen, vec![true, false, false]);
+}
+
+#[test]
+fn sessions_share_an_unchanged_snapshot_but_see_new_mail() {
+    let store = store();
+    let mut o = options();
+    o.exclusive_lock = false;
+    let srv = server(&store, o);
+    let mut a = Harness::new(&srv, info("127.0.0.1:5000", false));
+    a.login();
+    let mut b = Harness::new(&srv, info("127.0.0.1:5001", false));
+    b.login();
+    // New mail arrives: a new session sees it, the old ones keep their numbering.
+    block_on(async {
+        let inbox = store
+            .account("alice")
+            .unwrap()
+            .open(&MailboxName::inbox())
+            .await
+            .unwrap();
+        inbox
+            .append(NewMessage::new(&b"Subject: four\r\n\r\n4\r\n"[..]))
+            .await
+            .unwrap();
+    });
+    let mut c = Harness::new(&srv, info("127.0.0.1:5002", false));
+    c.send("");
+    assert!(
+        c.send("USER alice\r\nPASS secret\r\n")
+            .contains("has 4 messages")
+    );
+    assert_eq!(a.send("STAT\r\n"), "+OK 3 101\r\n");
+    // Marks are per session even when the snapshot is shared.
+    a.send("DELE 1\r\n");
+    assert_eq!(b.send("STAT\r\n"), "+OK 3 101\r\n");
 }
 
 #[test]
