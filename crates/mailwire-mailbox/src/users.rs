@@ -162,8 +162,18 @@ impl fmt::Debug for UserRecord {
 #[derive(Clone, Default)]
 struct Parsed {
     /// The file's identity and size when read: reread when they change.
-    stamp: Option<(SystemTime, u64)>,
+    stamp: Option<(SystemTime, u64, u64)>,
     users: Arc<Vec<UserRecord>>,
+}
+
+#[cfg(unix)]
+fn inode(m: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(m)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
 }
 
 /// The users file (see the module documentation).
@@ -343,7 +353,13 @@ impl UsersFile {
 
     fn load(&self) -> Result<Arc<Vec<UserRecord>>> {
         let stamp = match std::fs::metadata(&self.path) {
-            Ok(m) => Some((m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len())),
+            Ok(m) => Some((
+                m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                m.len(),
+                // The file is replaced by a rename on every change, so its inode changes even
+                // when a rewrite lands in the same clock tick with the same size.
+                inode(&m),
+            )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::io(format!("stat {}", self.path.display()), e)),
         };

@@ -95,7 +95,8 @@ pub struct Pop3Options {
     pub implementation: Option<String>,
     /// Settings of the connection state machine (line limits...).
     pub machine: MachineOptions,
-    /// Bytes of a message read from the store at a time while sending it.
+    /// Bytes of a message read from the store at a time while sending it (messages up to this
+    /// size are read in one call; larger ones in pieces, so memory stays bounded).
     pub read_chunk: u64,
 }
 
@@ -112,7 +113,7 @@ impl Default for Pop3Options {
             apop: true,
             implementation: Some("mailwire".into()),
             machine: MachineOptions::default(),
-            read_chunk: 256 * 1024,
+            read_chunk: 4 << 20,
         }
     }
 }
