@@ -8,9 +8,10 @@
 //! 1. `download`: one session lists the maildrop and retrieves every message.
 //! 2. `concurrent`: `--sessions` sessions at once, each STAT, LIST, UIDL, RETR of 10 messages,
 //!    QUIT.
-//! 3. `idle`: opens `--idle` connections, logs them in, and reports the growth of the server's
-//!    memory (proportional set size, PSS, of the given processes and all their descendants, so
-//!    shared pages of forked workers are counted once) per connection.
+//! 3. `idle` (measured first, before the other phases leave freed memory behind in the
+//!    server's allocator): opens `--idle` connections, logs them in, and reports the growth of
+//!    the server's memory (proportional set size, PSS, of the given processes and all their
+//!    descendants, so shared pages of forked workers are counted once) per connection.
 //!
 //! Output: one `key value` line per figure, easy to tabulate.
 
@@ -199,6 +200,27 @@ async fn main() -> std::io::Result<()> {
         .map(|v| v.split(',').filter_map(|p| p.parse().ok()).collect())
         .unwrap_or_default();
 
+    // 0. Memory per idle, logged-in connection.
+    if !pids.is_empty() && idle > 0 {
+        let before = pss_kib(&pids);
+        let mut conns = Vec::new();
+        for _ in 0..idle {
+            let mut c = Client::connect(&addr).await?;
+            c.login(&user, &pass).await?;
+            c.cmd(Command::Noop).await?;
+            conns.push(c);
+        }
+        let after = pss_kib(&pids);
+        println!("idle_connections {idle}");
+        println!("idle_pss_before_kib {before}");
+        println!("idle_pss_after_kib {after}");
+        println!(
+            "idle_kib_per_connection {:.1}",
+            after.saturating_sub(before) as f64 / idle as f64
+        );
+        drop(conns);
+    }
+
     // 1. Download everything in one session.
     let mut c = Client::connect(&addr).await?;
     c.login(&user, &pass).await?;
@@ -269,25 +291,5 @@ async fn main() -> std::io::Result<()> {
         total as f64 / secs / 1048576.0
     );
 
-    // 3. Memory per idle, logged-in connection.
-    if !pids.is_empty() && idle > 0 {
-        let before = pss_kib(&pids);
-        let mut conns = Vec::new();
-        for _ in 0..idle {
-            let mut c = Client::connect(&addr).await?;
-            c.login(&user, &pass).await?;
-            c.cmd(Command::Noop).await?;
-            conns.push(c);
-        }
-        let after = pss_kib(&pids);
-        println!("idle_connections {idle}");
-        println!("idle_pss_before_kib {before}");
-        println!("idle_pss_after_kib {after}");
-        println!(
-            "idle_kib_per_connection {:.1}",
-            after.saturating_sub(before) as f64 / idle as f64
-        );
-        drop(conns);
-    }
     Ok(())
 }
