@@ -16,7 +16,7 @@ work="$(mktemp -d)"
 trap 'kill "${server_pid:-0}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 data="$work/data"
-for u in alice bob; do
+for u in alice bob carol dave; do
   printf 'secret\n' | "$bin" user add "$u" --data-dir "$data" --password-stdin --apop
 done
 python3 tests/interop/seed.py "$data"
@@ -42,13 +42,14 @@ export MW_POP3_PORT="$(port pop3)" MW_POP3S_PORT="$(port pop3s)"
 export MW_IMAP_PORT="$(port imap)" MW_IMAPS_PORT="$(port imaps)"
 export MW_CA="$data/tls/cert.pem"
 export MW_MAILDIR_ALICE="$data/mail/alice" MW_MAILDIR_BOB="$data/mail/bob"
+export MW_MAILDIR_CAROL="$data/mail/carol" MW_MAILDIR_DAVE="$data/mail/dave"
 export MW_DATA="$data" MW_BIN="$bin"
 
 status=0
 if [[ "$what" == pop3 || "$what" == all ]]; then
   python3 tests/interop/pop3_clients.py || status=1
 fi
-if [[ "$what" == imap || "$what" == all ]] && [[ -f tests/interop/imap_clients.py ]]; then
+if [[ "$what" == imap || "$what" == all ]] && [[ -n "$MW_IMAP_PORT" ]]; then
   python3 tests/interop/imap_clients.py || status=1
 fi
 if [[ $status -ne 0 ]]; then

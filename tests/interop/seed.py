@@ -22,7 +22,7 @@ def message(i, user, body_lines):
     return ("\n".join(lines) + "\n").encode()
 
 
-for user in ("alice", "bob"):
+for user in ("alice", "bob", "carol", "dave"):
     root = os.path.join(data, "mail", user)
     for sub in ("tmp", "new", "cur"):
         os.makedirs(os.path.join(root, sub), exist_ok=True)
