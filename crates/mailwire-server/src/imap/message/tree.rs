@@ -272,7 +272,11 @@ pub(crate) fn parse_header(src: &[u8]) -> (Vec<Field>, Range<usize>) {
         .unwrap_or_default();
     fix_names(&mut fields, src);
     let last = fields.iter().map(|f| f.end).max().unwrap_or(0);
-    let (end, _) = header_end(src, last);
+    let (end, blank) = header_end(src, last);
+    if fields.is_empty() && !blank {
+        // No field and no blank line: mail-parser sees no header at all, only body.
+        return (fields, 0..0);
+    }
     (fields, 0..end)
 }
 
