@@ -36,7 +36,9 @@ use mailwire_imap::types::{BodyStructure, Envelope, NaiveDate, SearchKey, Sectio
 pub use preview::PREVIEW_CHARS;
 pub use section::{SectionError, apply_partial};
 pub use sort::{BaseSubject, base_subject, message_ids, subject_key};
-pub use thread::{ThreadInput, ThreadNode, thread_orderedsubject, thread_references};
+pub use thread::{
+    ThreadInput, ThreadNode, thread_orderedsubject, thread_references, write_thread_list,
+};
 pub use tree::TransferEncoding;
 
 use self::header::{decode_words, first, unfold};

@@ -38,10 +38,6 @@ fn starts_with_ci(s: &[u8], p: &[u8]) -> bool {
     s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p)
 }
 
-fn ends_with_ci(s: &[u8], p: &[u8]) -> bool {
-    s.len() >= p.len() && s[s.len() - p.len()..].eq_ignore_ascii_case(p)
-}
-
 /// `subj-blob = "[" *BLOBCHAR "]" *WSP`: its length at the start of `s`.
 fn blob_len(s: &[u8]) -> Option<usize> {
     if s.first() != Some(&b'[') {
@@ -78,52 +74,64 @@ fn refwd_len(s: &[u8]) -> Option<usize> {
     (s.get(n) == Some(&b':')).then_some(n + 1)
 }
 
-/// `subj-leader = (*subj-blob subj-refwd) / WSP`: its length at the start of `s`.
-fn leader_len(s: &[u8]) -> Option<usize> {
+/// `subj-leader = (*subj-blob subj-refwd) / WSP`: its length at the start of `s`, or where
+/// matching stopped (after the run of blobs) when there is none.
+fn leader_len(s: &[u8]) -> Result<usize, usize> {
     if s.first().is_some_and(|&b| is_wsp(b)) {
-        return Some(1);
+        return Ok(1);
     }
     let mut n = 0;
     loop {
         if let Some(r) = refwd_len(&s[n..]) {
-            return Some(n + r);
+            return Ok(n + r);
         }
-        n += blob_len(&s[n..])?;
+        n += blob_len(&s[n..]).ok_or(n)?;
     }
 }
 
-/// RFC 5256 §2.1 base subject of a decoded subject.
+/// RFC 5256 §2.1 base subject of a decoded subject. Linear in the subject's length: text is
+/// only removed at the ends, tracked by indices.
 pub fn base_subject(subject: &str) -> BaseSubject {
-    let mut s = normalize_spaces(subject);
+    let s = normalize_spaces(subject);
+    let b = s.as_bytes();
+    let (mut start, mut end) = (0usize, b.len());
     let mut reply = false;
     loop {
         // (2) Trailers: "(fwd)" and WSP, repeatedly.
         loop {
-            let b = s.as_bytes();
-            if b.last().is_some_and(|&c| is_wsp(c)) {
-                s.pop();
-            } else if ends_with_ci(b, b"(fwd)") {
-                s.truncate(s.len() - 5);
+            if end > start && is_wsp(b[end - 1]) {
+                end -= 1;
+            } else if end - start >= 5 && b[end - 5..end].eq_ignore_ascii_case(b"(fwd)") {
+                end -= 5;
                 reply = true;
             } else {
                 break;
             }
         }
-        // (3)-(5): leaders and blobs.
+        // (3)-(5): leaders and blobs. A leader search that failed after a run of blobs fails
+        // again from any later blob of the same run, so it is not repeated there.
+        let mut no_leader_before = start;
         loop {
             let mut changed = false;
-            while let Some(n) = leader_len(s.as_bytes()) {
-                if n == 1 && is_wsp(s.as_bytes()[0]) {
-                    // Plain whitespace.
-                } else {
-                    reply = true;
+            while start >= no_leader_before {
+                match leader_len(&b[start..end]) {
+                    Ok(n) => {
+                        if !(n == 1 && is_wsp(b[start])) {
+                            reply = true;
+                        }
+                        start += n;
+                        no_leader_before = start;
+                        changed = true;
+                    }
+                    Err(stop) => {
+                        no_leader_before = start + stop + 1;
+                    }
                 }
-                s.drain(..n);
-                changed = true;
             }
-            if let Some(n) = blob_len(s.as_bytes()) {
-                if s.as_bytes()[n..].iter().any(|&b| !is_wsp(b)) {
-                    s.drain(..n);
+            // (4) A blob is removed when something (trailing WSP is gone) remains after it.
+            if let Some(n) = blob_len(&b[start..end]) {
+                if start + n < end {
+                    start += n;
                     changed = true;
                 }
             }
@@ -132,16 +140,17 @@ pub fn base_subject(subject: &str) -> BaseSubject {
             }
         }
         // (6) "[fwd:" ... "]".
-        let b = s.as_bytes();
-        if starts_with_ci(b, b"[fwd:") && b.ends_with(b"]") && b.len() >= 6 {
-            s = s[5..s.len() - 1].to_string();
+        if end - start >= 6 && starts_with_ci(&b[start..end], b"[fwd:") && b[end - 1] == b']' {
+            start += 5;
+            end -= 1;
             reply = true;
             continue;
         }
         break;
     }
     BaseSubject {
-        text: s,
+        // Cuts are at ASCII characters, so the slice is valid UTF-8.
+        text: s[start..end].to_string(),
         is_reply_or_forward: reply,
     }
 }
@@ -261,6 +270,23 @@ mod tests {
         assert_eq!(base("Ref: not a reply"), ("Ref: not a reply".into(), false));
         assert_eq!(base(""), ("".into(), false));
         assert_eq!(base("Re:"), ("".into(), true));
+        assert_eq!(base("[a][b]"), ("[b]".into(), false));
+        assert_eq!(base("[a] [b] Re: [c] x"), ("x".into(), true));
+        assert_eq!(base("Re: [Fwd: hi] (fwd)"), ("hi".into(), true));
+    }
+
+    #[test]
+    fn hostile_subjects_stay_linear() {
+        // Quadratic work here would take minutes.
+        for s in [
+            "[a]".repeat(200_000),
+            "Re: ".repeat(200_000),
+            "[fwd:".repeat(100_000) + &"]".repeat(100_000),
+            "[x".repeat(200_000),
+        ] {
+            let _ = base_subject(&s);
+        }
+        assert_eq!(base(&("[a]".repeat(1000) + "s")).0, "s");
     }
 
     #[test]

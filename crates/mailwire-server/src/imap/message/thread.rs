@@ -404,6 +404,49 @@ pub fn thread_references(messages: &[ThreadInput]) -> Vec<ThreadNode> {
     arena.build(&top)
 }
 
+/// Writes thread trees in the RFC 5256 §4 `thread-list` form: `(1 2 (3)(4))`. A node's only
+/// child continues its list; several children are nested lists; a dummy contributes no number.
+/// Iterative, for trees of any depth.
+pub fn write_thread_list(nodes: &[ThreadNode]) -> String {
+    enum Step<'a> {
+        Open(&'a ThreadNode),
+        Close,
+    }
+    let mut out = String::new();
+    let mut stack: Vec<Step<'_>> = nodes.iter().rev().map(Step::Open).collect();
+    while let Some(step) = stack.pop() {
+        let node = match step {
+            Step::Close => {
+                out.push(')');
+                continue;
+            }
+            Step::Open(node) => node,
+        };
+        out.push('(');
+        let mut cur = node;
+        let mut wrote = false;
+        loop {
+            if let Some(id) = cur.id {
+                if wrote {
+                    out.push(' ');
+                }
+                out.push_str(&id.to_string());
+                wrote = true;
+            }
+            match cur.children.as_slice() {
+                [only] => cur = only,
+                _ => break,
+            }
+        }
+        if wrote && !cur.children.is_empty() {
+            out.push(' ');
+        }
+        stack.push(Step::Close);
+        stack.extend(cur.children.iter().rev().map(Step::Open));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,41 +463,8 @@ mod tests {
         }
     }
 
-    /// Writes a thread list the RFC 5256 §4 way, for readable assertions.
     fn wire(nodes: &[ThreadNode]) -> String {
-        fn one(n: &ThreadNode, out: &mut String) {
-            out.push('(');
-            let mut cur = n;
-            let mut first = true;
-            loop {
-                if let Some(id) = cur.id {
-                    if !first {
-                        out.push(' ');
-                    }
-                    out.push_str(&id.to_string());
-                    first = false;
-                }
-                if cur.children.len() == 1 && cur.id.is_some() {
-                    cur = &cur.children[0];
-                } else {
-                    break;
-                }
-            }
-            if !cur.children.is_empty() {
-                if !first {
-                    out.push(' ');
-                }
-                for c in &cur.children {
-                    one(c, out);
-                }
-            }
-            out.push(')');
-        }
-        let mut out = String::new();
-        for n in nodes {
-            one(n, &mut out);
-        }
-        out
+        write_thread_list(nodes)
     }
 
     #[test]
@@ -506,6 +516,23 @@ mod tests {
         // message at that time.
         let out = wire(&thread_references(&msgs));
         assert_eq!(out, "((1 2)(3))");
+    }
+
+    #[test]
+    fn references_prefers_an_original_over_a_reply_as_thread_head() {
+        // RFC 5256 step 5.B.iv: the table's reply is replaced by the later original, and
+        // step 5.C puts the reply under it although the reply is older.
+        let msgs = [
+            msg(1, "a@x", &[], "Re: topic", 10),
+            msg(2, "b@x", &[], "topic", 20),
+        ];
+        assert_eq!(wire(&thread_references(&msgs)), "(2 1)");
+        // Two replies with the same subject and no original: a dummy holds both.
+        let msgs = [
+            msg(1, "a@x", &[], "Re: topic", 10),
+            msg(2, "b@x", &[], "Re: topic", 20),
+        ];
+        assert_eq!(wire(&thread_references(&msgs)), "((1)(2))");
     }
 
     #[test]

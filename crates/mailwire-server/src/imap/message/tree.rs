@@ -20,6 +20,10 @@ pub(crate) const MAX_DEPTH: usize = 32;
 /// Body parts kept in one message, nested messages included; further parts are dropped.
 pub(crate) const MAX_PARTS: usize = 10_000;
 
+/// Parameters kept per Content-Type or Content-Disposition field; hostile fields with more
+/// would make BODYSTRUCTURE huge and the RFC 2231 checks slow.
+pub(crate) const MAX_PARAMS: usize = 100;
+
 /// One header field (RFC 5322 §2.2): offsets into the message buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Field {
@@ -357,6 +361,7 @@ fn params(ct: &ContentType<'_>, raw: &[u8]) -> Vec<(Box<str>, Box<str>)> {
     ct.attributes()
         .unwrap_or_default()
         .iter()
+        .take(MAX_PARAMS)
         .map(|a| {
             let name = if was_encoded(raw, &a.name) {
                 format!("{}*", a.name).into_boxed_str()
