@@ -3,8 +3,9 @@
 //! Strings are the header values as written in the message: unfolded (RFC 5322 §2.2.3) and
 //! trimmed, RFC 2047 encoded words left encoded. RFC 9051 §7.5.2: Date, Subject, In-Reply-To and
 //! Message-ID are NIL when absent and `""` when present but empty; From, To, Cc and Bcc are NIL
-//! when absent or empty; Sender and Reply-To default to From. When a field appears more than
-//! once, the first occurrence is used.
+//! when absent or empty; Sender and Reply-To default to From. When a text field appears more
+//! than once, the first occurrence is used (Dovecot 2.3 takes the last Subject); repeated
+//! address fields are joined.
 
 use mailwire_imap::types::{Address, Envelope, NString};
 
@@ -16,10 +17,14 @@ fn text(fields: &[Field], src: &[u8], name: &[u8]) -> NString<'static> {
     NString(first(fields, src, name).map(|f| istring(&unfold(f.raw_value(src)))))
 }
 
+/// The addresses of every field named `name`, in order (a repeated address field, which
+/// RFC 5322 §3.6 forbids, is read as one list, as Dovecot does, so no address is hidden).
 pub(crate) fn raw_addresses(fields: &[Field], src: &[u8], name: &[u8]) -> Vec<RawAddress> {
-    first(fields, src, name)
-        .map(|f| parse_list(f.raw_value(src)))
-        .unwrap_or_default()
+    fields
+        .iter()
+        .filter(|f| f.is(src, name))
+        .flat_map(|f| parse_list(f.raw_value(src)))
+        .collect()
 }
 
 fn addresses(fields: &[Field], src: &[u8], name: &[u8]) -> Option<Vec<Address<'static>>> {
