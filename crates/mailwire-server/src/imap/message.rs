@@ -12,6 +12,25 @@
 //!
 //! Sizes and ranges are of the bytes as stored: a message stored with bare LF line ends has
 //! smaller sizes than the CRLF form a server like Dovecot reports for it.
+//!
+//! # Use from a session
+//!
+//! | request | call |
+//! |---|---|
+//! | `ENVELOPE` | [`ParsedMessage::envelope`] |
+//! | `BODYSTRUCTURE` / `BODY` | [`ParsedMessage::body_structure`] / [`ParsedMessage::body`] |
+//! | `BODY[section]<p>`, `BODY.PEEK[...]` | [`ParsedMessage::section`], then [`apply_partial`] |
+//! | `BINARY[part]<p>` / `BINARY.SIZE[part]` | [`ParsedMessage::binary`] / [`ParsedMessage::binary_size`] |
+//! | `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`, `RFC822.SIZE` | [`ParsedMessage::raw`], [`ParsedMessage::rfc822_header`], [`ParsedMessage::rfc822_text`], [`ParsedMessage::size`] |
+//! | `PREVIEW` (RFC 8970) | [`ParsedMessage::preview`] |
+//! | SEARCH content keys | [`ParsedMessage::matches_key`] (or `matches_header`/`matches_body`/`matches_text`/`sent_date`) |
+//! | SORT keys (RFC 5256, RFC 5957) | [`ParsedMessage::sent_timestamp`], [`ParsedMessage::base_subject`] with [`subject_key`], [`ParsedMessage::first_mailbox`], [`ParsedMessage::display_name`] |
+//! | THREAD | [`ParsedMessage::thread_input`] per message, then [`thread_orderedsubject`] or [`thread_references`]; [`write_thread_list`] gives the wire text |
+//!
+//! [`SectionError`]s map to answers: `NoSuchPart` is best sent as an empty string (Dovecot 2.3
+//! answers `BODY[9] ""` for a missing part); `UnknownCte` is `NO [UNKNOWN-CTE]` (RFC 3516 §4.3);
+//! `NotALeaf` and `NotAMessage` are client errors (`BAD` or `NO`). BINARY data holding NUL must
+//! go out as a `literal8` (RFC 9051 §7.5.2).
 
 mod address;
 mod envelope;
