@@ -8,6 +8,7 @@
 //! [`mailwire-mailbox`]: https://example.invalid/mailwire
 #![forbid(unsafe_code)]
 
+pub mod imap;
 pub mod pop3;
 pub mod session;
 

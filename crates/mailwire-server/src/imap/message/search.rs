@@ -1,0 +1,90 @@
+//! SEARCH content matching (RFC 9051 §6.4.4, RFC 3501 §6.4.4).
+//!
+//! RFC 9051 §6.4.4: transfer encodings and RFC 2047 encoded words are decoded before comparing;
+//! a key matches when its string is a substring of the associated text; matching is
+//! case-insensitive. Both sides are lower-cased with Unicode's default case mapping
+//! (`str::to_lowercase`), which covers the ASCII range the RFC requires and most of Unicode.
+//! Bodies are decoded into UTF-8 with mail-parser's charset decoders; only `text/*` leaves take
+//! part (RFC 9051 §6.4.4 lets servers skip other terminal types), including those inside
+//! encapsulated messages. `TEXT` also searches every header field, MIME fields included.
+
+use super::header::decode_words;
+use super::section::decode_body;
+use super::tree::{Kind, Msg, Part};
+
+/// Lower-cases for case-insensitive matching.
+pub(crate) fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Decodes a text leaf into UTF-8 using its charset parameter. `limit`: decode at most this many
+/// octets of the encoded body (cut at a line end), for previews.
+pub(crate) fn part_text(part: &Part, src: &[u8], limit: Option<usize>) -> String {
+    let mut body = src.get(part.body.clone()).unwrap_or_default();
+    if let Some(limit) = limit {
+        if body.len() > limit {
+            let cut = memchr::memrchr(b'\n', &body[..limit]).map_or(limit, |p| p + 1);
+            body = &body[..cut];
+        }
+    }
+    let Some(decoded) = decode_body(body, part.mime.encoding) else {
+        return String::new();
+    };
+    match part
+        .mime
+        .param("charset")
+        .and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
+    {
+        Some(decoder) => decoder(&decoded),
+        None => String::from_utf8_lossy(&decoded).into_owned(),
+    }
+}
+
+/// Visits the parts of `msg` depth-first in order, entering encapsulated messages; `f` gets
+/// each part with the buffer it indexes. Iterative: no recursion.
+pub(crate) fn walk<'a>(msg: &'a Msg, mut f: impl FnMut(&'a Part, &'a Msg) -> bool) {
+    let mut stack: Vec<(&'a Part, &'a Msg)> = vec![(&msg.body, msg)];
+    while let Some((part, owner)) = stack.pop() {
+        if !f(part, owner) {
+            return;
+        }
+        match &part.kind {
+            Kind::Multipart(children) => {
+                for c in children.iter().rev() {
+                    stack.push((c, owner));
+                }
+            }
+            Kind::Message(nested) => stack.push((&nested.body, nested)),
+            Kind::Leaf => {}
+        }
+    }
+}
+
+/// The folded, decoded text of every text leaf, separated by newlines.
+pub(crate) fn body_text(msg: &Msg) -> String {
+    let mut out = String::new();
+    walk(msg, |part, owner| {
+        if matches!(part.kind, Kind::Leaf) && &*part.mime.media_type == "text" {
+            out.push_str(&fold(&part_text(part, &owner.src, None)));
+            out.push('\n');
+        }
+        true
+    });
+    out
+}
+
+/// The folded, decoded header fields of every part (for `TEXT`): each field as `name: value` on
+/// its own line.
+pub(crate) fn header_text(msg: &Msg) -> String {
+    let mut out = String::new();
+    walk(msg, |part, owner| {
+        for f in &part.fields {
+            out.push_str(&fold(&String::from_utf8_lossy(f.name(&owner.src))));
+            out.push_str(": ");
+            out.push_str(&fold(&decode_words(f.raw_value(&owner.src))));
+            out.push('\n');
+        }
+        true
+    });
+    out
+}
