@@ -4,7 +4,8 @@
 //!
 //! 1. `session.step().await` tells it what to do next ([`Step`]);
 //! 2. on [`Step::Read`] it reads from the peer and calls [`Session::feed`], or, if
-//!    [`Session::notified`] resolves first, simply steps again (IMAP IDLE pushes, RFC 2177);
+//!    [`Session::notified`] resolves or [`Session::wake_interval`] passes first, simply steps
+//!    again (IMAP IDLE pushes, RFC 2177);
 //! 3. on [`Step::Write`] it writes the bytes (and may keep reading meanwhile, feeding what
 //!    arrives, so that a peer that pipelines while not reading cannot deadlock both sides);
 //! 4. on [`Step::StartTls`] it performs the TLS handshake (RFC 2595 §4, RFC 9051 §6.2.1) and calls
@@ -84,6 +85,13 @@ pub trait Session: Send {
     /// change during IMAP IDLE). The default never resolves.
     fn notified(&mut self) -> impl Future<Output = ()> + Send + '_ {
         std::future::pending()
+    }
+
+    /// While the driver waits for input, step again after this long even if nothing arrived, so
+    /// the session can look for changes that no in-process notification reports (another
+    /// process delivering into a Maildir during IMAP IDLE). `None` (the default): never.
+    fn wake_interval(&self) -> Option<Duration> {
+        None
     }
 
     /// The TLS handshake asked for by [`Step::StartTls`] succeeded.

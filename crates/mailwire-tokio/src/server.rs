@@ -275,6 +275,14 @@ pub fn spawn_all<F: SessionFactory>(
     }
 }
 
+/// Sleeps for `d`, or forever.
+async fn sleep_opt(d: Option<Duration>) {
+    match d {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
 struct Connection<F> {
     factory: Arc<F>,
     options: ServerOptions,
@@ -335,6 +343,8 @@ impl<F: SessionFactory> Connection<F> {
     async fn drive(&self, mut session: F::Session, transport: Transport) -> End {
         let (mut rd, mut wr) = tokio::io::split(transport);
         let mut buf = vec![0u8; 16 * 1024];
+        // The inactivity deadline runs from the peer's last bytes, not from the last wake-up.
+        let mut last_input = tokio::time::Instant::now();
         let end = loop {
             let step = tokio::select! {
                 biased;
@@ -349,6 +359,7 @@ impl<F: SessionFactory> Connection<F> {
             match step {
                 Step::Read => {
                     let timeout = session.timeout();
+                    let wake = session.wake_interval();
                     let read = tokio::select! {
                         biased;
                         _ = self.token.cancelled() => {
@@ -358,7 +369,8 @@ impl<F: SessionFactory> Connection<F> {
                             break End::Shutdown;
                         }
                         _ = session.notified() => continue,
-                        r = tokio::time::timeout(timeout, rd.read(&mut buf)) => r,
+                        _ = sleep_opt(wake) => continue,
+                        r = tokio::time::timeout_at(last_input + timeout, rd.read(&mut buf)) => r,
                     };
                     match read {
                         Err(_) => {
@@ -368,7 +380,10 @@ impl<F: SessionFactory> Connection<F> {
                             break End::TimedOut;
                         }
                         Ok(Ok(0)) => break End::PeerClosed,
-                        Ok(Ok(n)) => session.feed(&buf[..n]),
+                        Ok(Ok(n)) => {
+                            last_input = tokio::time::Instant::now();
+                            session.feed(&buf[..n]);
+                        }
                         Ok(Err(e)) => break End::Io(e),
                     }
                 }

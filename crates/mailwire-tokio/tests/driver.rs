@@ -72,6 +72,11 @@ impl Session for Toy {
         self.timeout
     }
 
+    fn wake_interval(&self) -> Option<Duration> {
+        // Frequent wake-ups must not reset the inactivity timeout.
+        Some(self.timeout / 10)
+    }
+
     fn timed_out(&mut self) -> Option<Vec<u8>> {
         Some(b"timeout\r\n".to_vec())
     }
