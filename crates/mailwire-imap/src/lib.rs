@@ -61,5 +61,6 @@
 pub mod arbitrary;
 pub mod client;
 pub mod codec;
+pub mod compress;
 pub mod server;
 pub mod types;

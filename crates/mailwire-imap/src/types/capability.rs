@@ -328,3 +328,36 @@ impl<'a> Capability<'a> {
         SIMPLE.iter().find(|(_, c)| c == self).map(|(n, _)| *n)
     }
 }
+
+/// The extensions ENABLE turned on for a connection (RFC 5161 §3.2 `ENABLED` responses), as the
+/// client and server connections track them; UNAUTHENTICATE clears them (RFC 8437 §4.1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnabledSet(Vec<Atom<'static>>);
+
+impl EnabledSet {
+    /// Adds the capabilities of an `ENABLED` response (case-insensitive, without duplicates).
+    pub fn record(&mut self, caps: &[Atom<'_>]) {
+        for c in caps {
+            if !self.contains(c.as_str()) {
+                self.0.push(c.clone().into_static());
+            }
+        }
+    }
+
+    /// Whether `capability` is enabled (case-insensitive).
+    pub fn contains(&self, capability: &str) -> bool {
+        self.0
+            .iter()
+            .any(|a| a.as_str().eq_ignore_ascii_case(capability))
+    }
+
+    /// The enabled capabilities, in the order they were enabled.
+    pub fn as_slice(&self) -> &[Atom<'static>] {
+        &self.0
+    }
+
+    /// Forgets them all.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
