@@ -453,8 +453,12 @@ impl Connection {
                 continue;
             }
             if self.compress_pending {
-                // RFC 4978 §3: the OK goes out uncompressed; everything after it is compressed,
-                // and what the client sent after COMPRESS is compressed data.
+                // RFC 4978 §3: the OK goes out uncompressed (in an output of its own);
+                // everything after it is compressed, and what the client sent after COMPRESS is
+                // compressed data.
+                if self.has_output() {
+                    return Err(self.flush());
+                }
                 self.compress_pending = false;
                 if let Err(e) = self.compress.start(&mut self.output, &mut self.framer) {
                     self.closed = true;

@@ -414,3 +414,43 @@ fn unauthenticate_allows_login_to_be_queued_behind_it() {
     };
     assert!(out.starts_with(b"A2 LOGIN"));
 }
+
+#[test]
+fn the_server_sends_the_compress_ok_uncompressed_and_then_compresses() {
+    // RFC 4978 §3. (STARTTLS cannot follow COMPRESS: COMPRESS needs the authenticated state,
+    // STARTTLS the not authenticated one, and UNAUTHENTICATE ends compression.)
+    let greeting = Greeting {
+        kind: GreetingKind::PreAuth,
+        code: None,
+        text: text("hi"),
+    };
+    let mut s = server::Connection::new(server::Options::default(), greeting);
+    assert!(matches!(s.next(), Err(Interrupt::Io(Io::Output(_)))));
+    s.feed(b"a1 COMPRESS DEFLATE\r\n");
+    assert!(matches!(s.next(), Ok(server::Event::Command(_))));
+    s.complete(StatusKind::Ok, None, "DEFLATE active").unwrap();
+    // The OK goes out on its own, uncompressed.
+    let Err(Interrupt::Io(Io::Output(ok))) = s.next() else {
+        panic!()
+    };
+    assert_eq!(ok, b"a1 OK DEFLATE active\r\n");
+    assert!(matches!(s.next(), Err(Interrupt::Io(Io::NeedMoreInput))));
+    assert!(s.is_compressed());
+    let mut d = mailwire_imap::compress::Deflater::new();
+    let mut wire = Vec::new();
+    d.compress(b"a2 STARTTLS\r\n", &mut wire).unwrap();
+    s.feed(&wire);
+    let Ok(server::Event::Rejected(r)) = s.next() else {
+        panic!()
+    };
+    assert!(matches!(r.reason, server::RejectReason::WrongState { .. }));
+    // The refusal is compressed.
+    let Err(Interrupt::Io(Io::Output(bad))) = s.next() else {
+        panic!()
+    };
+    let mut i = mailwire_imap::compress::Inflater::new();
+    i.feed(&bad);
+    let mut plain = Vec::new();
+    while i.inflate(&mut plain, 100).unwrap() {}
+    assert!(plain.starts_with(b"a2 BAD "), "{plain:?}");
+}

@@ -124,6 +124,7 @@ pub(crate) fn server(data: &[u8]) {
     let mut upgrades = 0;
     let mut closed = false;
     let mut failed = false;
+    let mut compressed = false;
     // After an accepted literal whose message the harness completed: the exchange that was open.
     let mut awaiting_event: Option<Open> = None;
     let max_steps = 64 * (stream.len() + 16);
@@ -185,7 +186,11 @@ pub(crate) fn server(data: &[u8]) {
             }
             Err(Interrupt::Io(Io::Output(bytes))) => {
                 assert!(!closed && !failed);
-                out.output(&bytes);
+                // After COMPRESS's OK the output is DEFLATE (RFC 4978), no longer checked here.
+                compressed |= conn.is_compressed();
+                if !compressed {
+                    out.output(&bytes);
+                }
             }
             Err(Interrupt::Io(Io::NeedMoreInput)) => {
                 assert!(!closed && !failed);
@@ -236,6 +241,9 @@ pub(crate) fn server(data: &[u8]) {
                         assert!(bytes > 0);
                         assert!(app.starttls_ok, "{e:?} without a STARTTLS completed OK");
                         app.starttls_ok = false;
+                    }
+                    server::Error::Compress(_) => {
+                        assert!(conn.is_compressed(), "{e:?} without COMPRESS");
                     }
                     other => panic!("server error other than PlaintextAfterStartTls: {other:?}"),
                 }
