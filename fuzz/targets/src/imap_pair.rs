@@ -85,7 +85,10 @@ pub(crate) fn pair(data: &[u8]) {
         }
         // The server side.
         while !s_closed {
-            match s.next() {
+            let next = s.next();
+            // Compression may start and end (UNAUTHENTICATE) between two outputs.
+            compressed |= s.is_compressed();
+            match next {
                 Ok(ev) => {
                     progress = true;
                     match &ev {
@@ -127,7 +130,6 @@ pub(crate) fn pair(data: &[u8]) {
                     progress = true;
                     // Once COMPRESS is on, the bytes are DEFLATE: the client's decoding (its
                     // events are compared with what the application sent) checks them instead.
-                    compressed |= s.is_compressed();
                     if !compressed {
                         out.output(&b);
                     }

@@ -130,7 +130,10 @@ pub(crate) fn server(data: &[u8]) {
     let max_steps = 64 * (stream.len() + 16);
     for step in 0.. {
         assert!(step < max_steps, "no progress after {step} steps");
-        match conn.next() {
+        let next = conn.next();
+        // Compression may start and end (UNAUTHENTICATE) between two outputs.
+        compressed |= conn.is_compressed();
+        match next {
             Ok(ev) => {
                 assert!(!failed, "event after a fatal error");
                 if let Event::Command(cmd) = &ev {
@@ -187,7 +190,6 @@ pub(crate) fn server(data: &[u8]) {
             Err(Interrupt::Io(Io::Output(bytes))) => {
                 assert!(!closed && !failed);
                 // After COMPRESS's OK the output is DEFLATE (RFC 4978), no longer checked here.
-                compressed |= conn.is_compressed();
                 if !compressed {
                     out.output(&bytes);
                 }
