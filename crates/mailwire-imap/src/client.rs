@@ -446,10 +446,13 @@ impl Connection {
             if let Some(out) = &mut self.sending {
                 while let Some(f) = out.fragments.front() {
                     match f {
+                        // Waits for "+". A zero-length literal has nothing to wait for: the
+                        // server connection does not ask for it (the framer announces only
+                        // literals with data), and the rest of the command follows at once.
                         Fragment::Literal {
                             mode: LiteralMode::Sync,
-                            ..
-                        } => return, // waits for "+"
+                            data,
+                        } if !data.is_empty() => return,
                         _ => {
                             if let Some(Fragment::Line { data } | Fragment::Literal { data, .. }) =
                                 out.fragments.pop_front()
@@ -461,8 +464,8 @@ impl Connection {
                                 out.fragments.front(),
                                 Some(Fragment::Literal {
                                     mode: LiteralMode::Sync,
-                                    ..
-                                })
+                                    data,
+                                }) if !data.is_empty()
                             ) {
                                 return;
                             }

@@ -454,3 +454,26 @@ fn the_server_sends_the_compress_ok_uncompressed_and_then_compresses() {
     while i.inflate(&mut plain, 100).unwrap() {}
     assert!(plain.starts_with(b"a2 BAD "), "{plain:?}");
 }
+
+#[test]
+fn a_zero_length_synchronizing_literal_needs_no_continuation() {
+    // The server connection asks for no continuation for `{0}` (fuzz finding: the client used
+    // to wait for one, and the pair stalled).
+    let mut c = client::Connection::new(client::Options::default());
+    c.feed(b"* PREAUTH hi\r\n");
+    assert!(matches!(c.next(), Ok(client::Event::Greeting(_))));
+    let args = RawArgs::new(vec![
+        RawPart::Literal(Literal::new(&b""[..]).unwrap()),
+        RawPart::Text(std::borrow::Cow::Borrowed(&b"abc"[..])),
+    ])
+    .unwrap();
+    c.enqueue(CommandBody::Other {
+        name: atom("XFROB"),
+        args: Some(args),
+    })
+    .unwrap();
+    let Err(Interrupt::Io(Io::Output(out))) = c.next() else {
+        panic!()
+    };
+    assert_eq!(out, b"A1 XFROB {0}\r\nabc\r\n");
+}
