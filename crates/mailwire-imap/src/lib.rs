@@ -45,7 +45,7 @@
 //! | capabilities | every capability of the extensions this table lists, typed; unknown ones kept as atoms | codec |
 //! | generic | unknown commands and untagged data (`CommandBody::Other`, `Data::Other`): name and raw arguments with literals, byte for byte; unknown codes (`Code::Other`) | codec, machines |
 //!
-//! The remaining extensions (CONDSTORE/QRESYNC, QUOTA, METADATA, ID, SORT/THREAD, ...) are the
+//! The remaining extensions (CONDSTORE/QRESYNC, SORT/THREAD, ...) are the
 //! next milestone.
 //!
 //! # Tolerance
