@@ -343,7 +343,9 @@ impl Layer {
         self.closing = self.inflater.is_some();
     }
 
-    /// Pulls decompressed input into the framer; `Ok(false)` when more input is needed.
+    /// Pulls decompressed input into the framer; `Ok(false)` when more input is needed. Nothing
+    /// is pulled while the framer waits for a decision on a literal: the framer does not look at
+    /// (and so does not bound) what arrives meanwhile, and a peer sends nothing then anyway.
     pub(crate) fn pull(
         &mut self,
         framer: &mut crate::codec::frame::Framer,
@@ -351,6 +353,9 @@ impl Layer {
         let Some(inf) = &mut self.inflater else {
             return Ok(false);
         };
+        if framer.awaiting_answer() {
+            return Ok(false);
+        }
         if self.closing {
             let Some(rest) = inf.finish()? else {
                 return Ok(false);
@@ -487,5 +492,55 @@ mod tests {
         let mut plain = rest.unwrap();
         plain.extend_from_slice(&wire[fed..]);
         assert_eq!(plain, b"a2 LOGIN a b\r\n");
+    }
+
+    #[test]
+    fn the_layer_bounds_what_it_pulls_into_the_framer() {
+        use crate::codec::frame::{Frame, Framer, Limits};
+        let mut framer = Framer::new(Limits::DEFAULT, false, true);
+        let mut layer = Layer::default();
+        let mut out = Vec::new();
+        layer.start(&mut out, &mut framer).unwrap();
+        // A peer announces a literal, then sends a bomb without waiting for "+".
+        let mut d = Deflater::new();
+        let mut wire = Vec::new();
+        d.compress(b"a1 LOGIN {5}\r\n", &mut wire).unwrap();
+        d.compress(&vec![b'x'; 8 << 20], &mut wire).unwrap();
+        layer.feed(&mut framer, &wire);
+        let mut frames = 0;
+        loop {
+            if let Some(f) = framer.next() {
+                assert!(matches!(f, Frame::LiteralAnnounced { length: 5, .. }));
+                frames += 1;
+                continue;
+            }
+            if !layer.pull(&mut framer).unwrap() {
+                break;
+            }
+        }
+        assert_eq!(frames, 1);
+        // Nothing more is pulled until the literal is decided on.
+        assert!(
+            framer.buffered() < 2 * INFLATE_STEP,
+            "{}",
+            framer.buffered()
+        );
+        // A line without end: the framer drops it as it arrives (LineTooLong), so pulling
+        // everything keeps the buffer bounded.
+        framer.reject_literal();
+        loop {
+            match framer.next() {
+                Some(_) => {}
+                None => {
+                    assert!(
+                        framer.buffered() < Limits::DEFAULT.max_message as usize + 2 * INFLATE_STEP
+                    );
+                    if !layer.pull(&mut framer).unwrap() {
+                        break;
+                    }
+                }
+            }
+        }
+        assert!(layer.inflater.as_ref().unwrap().pending() == 0);
     }
 }
