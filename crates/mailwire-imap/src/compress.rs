@@ -269,6 +269,8 @@ pub(crate) struct Layer {
     closing: bool,
     /// Output in its wire form (compressed, or written before compression started).
     wire: Vec<u8>,
+    /// Decompressed input on its way to the framer (kept to reuse its allocation).
+    scratch: Vec<u8>,
 }
 
 impl Layer {
@@ -365,9 +367,9 @@ impl Layer {
             framer.feed(&rest);
             return Ok(true);
         }
-        let mut plain = Vec::new();
-        let progress = inf.inflate(&mut plain, INFLATE_STEP)?;
-        framer.feed(&plain);
+        self.scratch.clear();
+        let progress = inf.inflate(&mut self.scratch, INFLATE_STEP)?;
+        framer.feed(&self.scratch);
         Ok(progress)
     }
 }
