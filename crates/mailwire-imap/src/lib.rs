@@ -30,8 +30,22 @@
 //! | RFC 4731, 5182 | ESEARCH, SEARCHRES (`$`, `SAVE`) | codec |
 //! | RFC 4315, 6851, 3691, 5161, 2342, 3348, 5530 | UIDPLUS codes and UID EXPUNGE, MOVE, UNSELECT, ENABLE, NAMESPACE, CHILDREN, response codes | codec |
 //! | RFC 4466 | generic extension syntax (`tagged-ext-val`) for unknown options and items | codec |
+//! | RFC 2971 | ID command and response, bounded as §3.3 requires (30 pairs, 30/1024 octets) | codec, vectors |
+//! | RFC 2342 | NAMESPACE with response extensions, every §5 example | codec, vectors |
+//! | RFC 3691, 3348 | UNSELECT; CHILDREN attributes | codec, machines, vectors |
+//! | RFC 6154, 4466 | SPECIAL-USE attributes and options; CREATE-SPECIAL-USE `CREATE m (USE (...))` and generic `create-param`s; USEATTR | codec, vectors |
+//! | RFC 5258, 5819 | LIST-EXTENDED options (atom names), CHILDINFO and OLDNAME items typed, NONEXISTENT/REMOTE/SUBSCRIBED; LIST-STATUS | codec, vectors |
+//! | RFC 9208, 2087 | QUOTA: GETQUOTA, GETQUOTAROOT, SETQUOTA, QUOTA and QUOTAROOT responses, resource names, STATUS DELETED-STORAGE, OVERQUOTA | codec, vectors |
+//! | RFC 5464 | METADATA: GETMETADATA (MAXSIZE, DEPTH), SETMETADATA, METADATA responses (values and entry list), METADATA codes, validated entry names | codec, vectors |
+//! | RFC 4314, 2086 | ACL: SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS and their responses; validated rights, `+`/`-` modifiers, RFC 2086 letters | codec, vectors |
+//! | RFC 8437 | UNAUTHENTICATE: back to Not Authenticated, enabled extensions and compression reset | codec, machines, vectors |
+//! | RFC 5161, 4959 | ENABLE with the enabled set tracked by both machines (`enabled()`); SASL-IR | codec, machines, vectors |
+//! | RFC 4978 | COMPRESS=DEFLATE: command, COMPRESSIONACTIVE, the sans-IO raw DEFLATE layer ([`compress`]) in both machines | codec, machines, session tests |
+//! | RFC 5530, 9051 §7.1 | every response code of both | codec, vectors |
+//! | capabilities | every capability of the extensions this table lists, typed; unknown ones kept as atoms | codec |
+//! | generic | unknown commands and untagged data (`CommandBody::Other`, `Data::Other`): name and raw arguments with literals, byte for byte; unknown codes (`Code::Other`) | codec, machines |
 //!
-//! The remaining extensions (CONDSTORE/QRESYNC, QUOTA, METADATA, ID, SORT/THREAD, ...) are the
+//! The remaining extensions (CONDSTORE/QRESYNC, SORT/THREAD, ...) are the
 //! next milestone.
 //!
 //! # Tolerance
@@ -61,5 +75,6 @@
 pub mod arbitrary;
 pub mod client;
 pub mod codec;
+pub mod compress;
 pub mod server;
 pub mod types;

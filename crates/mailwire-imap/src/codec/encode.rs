@@ -40,6 +40,8 @@ use base64::Engine as _;
 
 use crate::types::*;
 
+mod admin;
+
 /// A piece of an encoded message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fragment {
@@ -1072,6 +1074,7 @@ impl Encode for Capability<'_> {
             Capability::LoginDisabled => ctx.push(b"LOGINDISABLED"),
             Capability::StartTls => ctx.push(b"STARTTLS"),
             Capability::Other(a) => a.encode_ctx(ctx),
+            other => admin::capability(ctx, other),
         }
     }
 }
@@ -1148,6 +1151,9 @@ impl Encode for Code<'_> {
                     t.encode_ctx(ctx);
                 }
             }
+            Code::UseAttr => ctx.push(b"USEATTR"),
+            Code::CompressionActive => ctx.push(b"COMPRESSIONACTIVE"),
+            Code::Metadata(m) => m.encode_ctx(ctx),
         }
     }
 }
@@ -1168,6 +1174,7 @@ impl Encode for StatusValue {
             StatusValue::Unseen(n) => (b"UNSEEN ", n as u64),
             StatusValue::Deleted(n) => (b"DELETED ", n as u64),
             StatusValue::Size(n) => (b"SIZE ", n),
+            StatusValue::DeletedStorage(n) => (b"DELETED-STORAGE ", n),
         };
         ctx.push(name);
         ctx.push_number(n);
@@ -1328,7 +1335,7 @@ impl Encode for ListSelectOption<'_> {
             ListSelectOption::Remote => ctx.push(b"REMOTE"),
             ListSelectOption::RecursiveMatch => ctx.push(b"RECURSIVEMATCH"),
             ListSelectOption::SpecialUse => ctx.push(b"SPECIAL-USE"),
-            ListSelectOption::Other(label, value) => labelled(ctx, label, value.as_ref()),
+            ListSelectOption::Other(name, value) => admin::option(ctx, name, value.as_ref()),
         }
     }
 }
@@ -1343,7 +1350,7 @@ impl Encode for ListReturnOption<'_> {
                 ctx.paren(atts);
             }
             ListReturnOption::SpecialUse => ctx.push(b"SPECIAL-USE"),
-            ListReturnOption::Other(label, value) => labelled(ctx, label, value.as_ref()),
+            ListReturnOption::Other(name, value) => admin::option(ctx, name, value.as_ref()),
         }
     }
 }
@@ -1550,6 +1557,14 @@ impl Encode for Data<'_> {
                 ctx.push(b" FETCH ");
                 ctx.paren(items);
             }
+            d @ (Data::Id(_)
+            | Data::Quota { .. }
+            | Data::QuotaRoot { .. }
+            | Data::Metadata { .. }
+            | Data::Acl { .. }
+            | Data::ListRights { .. }
+            | Data::MyRights { .. }
+            | Data::Other { .. }) => admin::data(ctx, d),
         }
         ctx.crlf();
     }
@@ -1800,6 +1815,21 @@ impl Encode for CommandBody<'_> {
                 ctx.sp();
                 mailbox.encode_ctx(ctx);
             }
+            c @ (C::Id(_)
+            | C::CreateWithParams { .. }
+            | C::GetQuota(_)
+            | C::GetQuotaRoot(_)
+            | C::SetQuota { .. }
+            | C::GetMetadata { .. }
+            | C::SetMetadata { .. }
+            | C::SetAcl { .. }
+            | C::DeleteAcl { .. }
+            | C::GetAcl(_)
+            | C::ListRights { .. }
+            | C::MyRights(_)
+            | C::Unauthenticate
+            | C::Compress(_)
+            | C::Other { .. }) => admin::command_body(ctx, c),
         }
     }
 }
@@ -2549,9 +2579,7 @@ mod tests {
                 mailbox: Mailbox::Other(AString::String(q("Fruit/Peach"))),
                 extended: Some(vec![ListExtendedItem {
                     tag: AString::String(q("OLDNAME")),
-                    value: TaggedExtValue::Comp(Some(TaggedExtComp::AString(AString::String(q(
-                        "OldMailbox"
-                    ))))),
+                    value: ListExtendedValue::OldName(AString::String(q("OldMailbox"))),
                 }]),
             })),
             "* LIST (\\Subscribed \\NonExistent \\X-Foo) \"\\\\\" \"Fruit/Peach\" (\"OLDNAME\" (\"OldMailbox\"))\r\n"

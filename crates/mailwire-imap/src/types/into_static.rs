@@ -637,6 +637,21 @@ impl IntoStatic for CommandBody<'_> {
                 set,
                 mailbox: mailbox.into_static(),
             },
+            c @ (Id(_)
+            | CreateWithParams { .. }
+            | GetQuota(_)
+            | GetQuotaRoot(_)
+            | SetQuota { .. }
+            | GetMetadata { .. }
+            | SetMetadata { .. }
+            | SetAcl { .. }
+            | DeleteAcl { .. }
+            | GetAcl(_)
+            | ListRights { .. }
+            | MyRights(_)
+            | Unauthenticate
+            | Compress(_)
+            | Other { .. }) => super::into_static_admin::command_body(c),
         }
     }
 }
@@ -675,6 +690,9 @@ impl IntoStatic for Code<'_> {
                 name: name.into_static(),
                 text: text.into_static(),
             },
+            UseAttr => UseAttr,
+            CompressionActive => CompressionActive,
+            Metadata(m) => Metadata(m),
         }
     }
 }
@@ -743,6 +761,14 @@ impl IntoStatic for Data<'_> {
                 seq,
                 items: items.into_static(),
             },
+            d @ (Id(_)
+            | Quota { .. }
+            | QuotaRoot { .. }
+            | Metadata { .. }
+            | Acl { .. }
+            | ListRights { .. }
+            | MyRights { .. }
+            | Other { .. }) => super::into_static_admin::data(d),
         }
     }
 }

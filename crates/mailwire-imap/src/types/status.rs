@@ -22,6 +22,8 @@ pub enum StatusAttribute {
     Deleted,
     /// `SIZE` (RFC 9051, RFC 8438)
     Size,
+    /// `DELETED-STORAGE` (RFC 9208 §4.3.2)
+    DeletedStorage,
 }
 
 impl StatusAttribute {
@@ -35,11 +37,12 @@ impl StatusAttribute {
             StatusAttribute::Unseen => "UNSEEN",
             StatusAttribute::Deleted => "DELETED",
             StatusAttribute::Size => "SIZE",
+            StatusAttribute::DeletedStorage => "DELETED-STORAGE",
         }
     }
 
     /// All attributes this crate knows.
-    pub const ALL: [StatusAttribute; 7] = [
+    pub const ALL: [StatusAttribute; 8] = [
         StatusAttribute::Messages,
         StatusAttribute::Recent,
         StatusAttribute::UidNext,
@@ -47,6 +50,7 @@ impl StatusAttribute {
         StatusAttribute::Unseen,
         StatusAttribute::Deleted,
         StatusAttribute::Size,
+        StatusAttribute::DeletedStorage,
     ];
 }
 
@@ -69,4 +73,6 @@ pub enum StatusValue {
     Deleted(u32),
     /// `SIZE n`
     Size(u64),
+    /// `DELETED-STORAGE n` (RFC 9208 §4.3.2, in units of 1024 octets)
+    DeletedStorage(u64),
 }

@@ -11,6 +11,10 @@ use super::core::*;
 use crate::codec::ErrorKind;
 use crate::types::*;
 
+mod admin;
+
+pub(crate) use self::admin::{entry_values, id_params, identifier, metadata_entry};
+
 /// Longest keyword we dispatch on; longer words match nothing.
 const NAME_MAX: usize = 16;
 
@@ -111,7 +115,7 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"ENABLE" => enable(ctx, then_sp(ctx, r)?),
         b"SELECT" => one_mailbox(C::Select),
         b"EXAMINE" => one_mailbox(C::Examine),
-        b"CREATE" => one_mailbox(C::Create),
+        b"CREATE" => admin::create(ctx, then_sp(ctx, r)?),
         b"DELETE" => one_mailbox(C::Delete),
         b"SUBSCRIBE" => one_mailbox(C::Subscribe),
         b"UNSUBSCRIBE" => one_mailbox(C::Unsubscribe),
@@ -139,8 +143,28 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"STORE" => store(ctx, then_sp(ctx, r)?, false),
         b"COPY" => copy_or_move(ctx, then_sp(ctx, r)?, false, false),
         b"MOVE" => copy_or_move(ctx, then_sp(ctx, r)?, false, true),
-        b"UID" => uid(ctx, then_sp(ctx, r)?),
-        _ => cut(i, ErrorKind::UnknownCommand),
+        // An unknown UID subcommand (RFC 9051 §6.4.9 leaves room for extensions) is kept whole.
+        b"UID" => match uid(ctx, then_sp(ctx, r)?) {
+            Err(nom::Err::Failure(PErr {
+                kind: ErrorKind::UnknownCommand,
+                ..
+            })) => admin::other(ctx, i),
+            parsed => parsed,
+        },
+        b"ID" => admin::id(ctx, then_sp(ctx, r)?),
+        b"GETQUOTA" => astring(ctx, then_sp(ctx, r)?).map(|(r, q)| (r, C::GetQuota(q))),
+        b"GETQUOTAROOT" => one_mailbox(C::GetQuotaRoot),
+        b"SETQUOTA" => admin::setquota(ctx, then_sp(ctx, r)?),
+        b"GETMETADATA" => admin::getmetadata(ctx, then_sp(ctx, r)?),
+        b"SETMETADATA" => admin::setmetadata(ctx, then_sp(ctx, r)?),
+        b"SETACL" => admin::setacl(ctx, then_sp(ctx, r)?),
+        b"DELETEACL" => admin::acl_pair(ctx, then_sp(ctx, r)?, false),
+        b"GETACL" => one_mailbox(C::GetAcl),
+        b"LISTRIGHTS" => admin::acl_pair(ctx, then_sp(ctx, r)?, true),
+        b"MYRIGHTS" => one_mailbox(C::MyRights),
+        b"UNAUTHENTICATE" => Ok((r, C::Unauthenticate)),
+        b"COMPRESS" => admin::compress(then_sp(ctx, r)?),
+        _ => admin::other(ctx, i),
     }
 }
 
@@ -257,7 +281,8 @@ fn ext_value<'a>(ctx: &Ctx, i: &'a [u8], simple: bool) -> PResult<'a, Option<Tag
 
 /// `list-select-opt` (RFC 5258 §6, RFC 6154 §6).
 fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'a>> {
-    let (r, label) = tagged_label(i)?;
+    // option-standard-tag / option-vendor-tag are atoms (RFC 5258 §6).
+    let (r, label) = atom(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
         b"SUBSCRIBED" => ListSelectOption::Subscribed,
@@ -265,8 +290,8 @@ fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'
         b"RECURSIVEMATCH" => ListSelectOption::RecursiveMatch,
         b"SPECIAL-USE" => ListSelectOption::SpecialUse,
         _ => {
-            let (r, value) = ext_value(ctx, r, false)?;
-            return Ok((r, ListSelectOption::Other(label, value)));
+            let (r, (name, value)) = admin::list_option_other(ctx, i)?;
+            return Ok((r, ListSelectOption::Other(name, value)));
         }
     };
     Ok((r, opt))
@@ -274,7 +299,8 @@ fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'
 
 /// `return-option` (RFC 5258 §6, RFC 5819 §4, RFC 6154 §6).
 fn list_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListReturnOption<'a>> {
-    let (r, label) = tagged_label(i)?;
+    // option-standard-tag / option-vendor-tag are atoms (RFC 5258 §6).
+    let (r, label) = atom(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
         b"SUBSCRIBED" => ListReturnOption::Subscribed,
@@ -285,8 +311,8 @@ fn list_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListReturnOption<'
             return Ok((r, ListReturnOption::Status(atts)));
         }
         _ => {
-            let (r, value) = ext_value(ctx, r, false)?;
-            return Ok((r, ListReturnOption::Other(label, value)));
+            let (r, (name, value)) = admin::list_option_other(ctx, i)?;
+            return Ok((r, ListReturnOption::Other(name, value)));
         }
     };
     Ok((r, opt))
@@ -340,6 +366,7 @@ fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
         b"UNSEEN" => StatusAttribute::Unseen,
         b"DELETED" => StatusAttribute::Deleted,
         b"SIZE" => StatusAttribute::Size,
+        b"DELETED-STORAGE" => StatusAttribute::DeletedStorage,
         _ => return fail(i, "status attribute"),
     };
     Ok((r, att))

@@ -2,6 +2,7 @@
 
 pub(crate) mod command;
 pub(crate) mod core;
+pub(crate) mod raw;
 pub(crate) mod response;
 
 use self::core::{Ctx, PErr, PResult};

@@ -19,6 +19,8 @@ use std::num::NonZeroU32;
 use super::core::*;
 use crate::types::*;
 
+mod admin;
+
 // ---------------------------------------------------------------------------------------------
 // Small shared helpers (candidates for core.rs).
 // ---------------------------------------------------------------------------------------------
@@ -461,7 +463,16 @@ fn untagged<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Response<'a>> {
             let (r, ()) = sp_(ctx, r)?;
             paren_list(ctx, r, flag_r).map(|(r, f)| (r, Data::Flags(f)))?
         }
-        _ => return fail(i, "status or untagged data"),
+        b"ID" => admin::id(ctx, r)?,
+        b"QUOTA" => admin::quota(ctx, r)?,
+        b"QUOTAROOT" => admin::quotaroot(ctx, r)?,
+        b"METADATA" => admin::metadata(ctx, r)?,
+        b"ACL" => admin::acl(ctx, r)?,
+        b"LISTRIGHTS" => admin::listrights(ctx, r)?,
+        b"MYRIGHTS" => admin::myrights(ctx, r)?,
+        // Valid only as the greeting (RFC 9051 §7.1.4), so not an unknown response.
+        b"PREAUTH" => return fail(i, "status or untagged data"),
+        _ => admin::other(ctx, i, None)?,
     };
     let (r, ()) = crlf(ctx, r)?;
     Ok((r, Response::Data(data)))
@@ -551,6 +562,9 @@ fn known_code<'a>(ctx: &Ctx, name: &[u8], r: &'a [u8]) -> PResult<'a, Code<'a>> 
         b"UIDNOTSTICKY" => Code::UidNotSticky,
         b"CLOSED" => Code::Closed,
         b"UNKNOWN-CTE" => Code::UnknownCte,
+        b"USEATTR" => Code::UseAttr,
+        b"COMPRESSIONACTIVE" => Code::CompressionActive,
+        b"METADATA" => return admin::metadata_code(ctx, r),
         b"UIDNEXT" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::UidNext(n))),
         b"UIDVALIDITY" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::UidValidity(n))),
         b"UNSEEN" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::Unseen(n))),
@@ -720,7 +734,7 @@ fn list_extended<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec<ListExtendedItem
     paren_list(ctx, i, |x| {
         let (x, tag) = astring(ctx, x)?;
         let (x, ()) = sp_(ctx, x)?;
-        let (x, value) = ext_val(ctx, x, 0)?;
+        let (x, value) = admin::list_extended_value(ctx, &tag, x)?;
         Ok((x, ListExtendedItem { tag, value }))
     })
 }
@@ -820,7 +834,14 @@ fn status_att_val<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, StatusValue> {
     let up = upper(w, &mut buf);
     if !matches!(
         up,
-        b"MESSAGES" | b"RECENT" | b"UIDNEXT" | b"UIDVALIDITY" | b"UNSEEN" | b"DELETED" | b"SIZE"
+        b"MESSAGES"
+            | b"RECENT"
+            | b"UIDNEXT"
+            | b"UIDVALIDITY"
+            | b"UNSEEN"
+            | b"DELETED"
+            | b"SIZE"
+            | b"DELETED-STORAGE"
     ) {
         return fail(i, "status attribute");
     }
@@ -832,6 +853,7 @@ fn status_att_val<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, StatusValue> {
         b"UIDVALIDITY" => nz_number_(r).map(|(r, n)| (r, StatusValue::UidValidity(n))),
         b"UNSEEN" => number_(r).map(|(r, n)| (r, StatusValue::Unseen(n))),
         b"DELETED" => number_(r).map(|(r, n)| (r, StatusValue::Deleted(n))),
+        b"DELETED-STORAGE" => number64_(r).map(|(r, n)| (r, StatusValue::DeletedStorage(n))),
         _ => number64_(r).map(|(r, n)| (r, StatusValue::Size(n))),
     }
 }
@@ -973,7 +995,7 @@ fn message_data<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Data<'a>> {
             let (r, items) = msg_att(ctx, r)?;
             Ok((r, Data::Fetch { seq, items }))
         }
-        _ => fail(r, "EXISTS, RECENT, EXPUNGE or FETCH"),
+        _ => admin::other(ctx, r, Some(n)),
     }
 }
 
