@@ -546,9 +546,10 @@ fn append_message<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, AppendMessage<'a>> 
             Some(&c) if label_start(c) => {
                 let (x, label) = tagged_label(r)?;
                 let x = then_sp(ctx, x)?;
-                if label.as_str().eq_ignore_ascii_case("UTF8") && x.starts_with(b"(~") {
+                if label.as_str().eq_ignore_ascii_case("UTF8") {
                     // utf8-literal = "UTF8" SP "(" literal8 ")"
-                    let (x, lit) = literal8(ctx, &x[1..])?;
+                    let (x, ()) = open(x)?;
+                    let (x, lit) = literal8(ctx, x)?;
                     let (x, ()) = close(ctx, x)?;
                     (x, AppendData::Utf8(lit))
                 } else {
