@@ -1048,6 +1048,18 @@ fn unknown_items_and_values_re_encode_byte_for_byte() {
 // Errors and limits
 // ---------------------------------------------------------------------------------------------
 
+/// `input` fails as a syntax error, a trailing input, a number or a date out of range.
+fn syntax_error(input: &str, client: bool) {
+    let kind = fails(input, client);
+    assert!(
+        matches!(
+            kind,
+            ErrorKind::Syntax { .. } | ErrorKind::Trailing | ErrorKind::Number | ErrorKind::Date
+        ),
+        "{input}: {kind:?}"
+    );
+}
+
 #[test]
 fn bad_extension_commands() {
     for input in [
@@ -1085,17 +1097,7 @@ fn bad_extension_commands() {
         "a STORE 1 +X-GM-LABELS",
         "a STORE 1 +X-GM-LABELS (\\)",
     ] {
-        let kind = fails(input, true);
-        assert!(
-            matches!(
-                kind,
-                ErrorKind::Syntax { .. }
-                    | ErrorKind::Trailing
-                    | ErrorKind::Number
-                    | ErrorKind::Date
-            ),
-            "{input}: {kind:?}"
-        );
+        syntax_error(input, true);
     }
     let long = format!("a SEARCH EMAILID {}", "x".repeat(256));
     assert!(decode_command(&line(&long), &commands()).is_err());
@@ -1135,17 +1137,7 @@ fn bad_extension_responses() {
         "* STATUS x (MAILBOXID x)",
         "* STATUS x (X-FOO)",
     ] {
-        let kind = fails(input, false);
-        assert!(
-            matches!(
-                kind,
-                ErrorKind::Syntax { .. }
-                    | ErrorKind::Trailing
-                    | ErrorKind::Number
-                    | ErrorKind::Date
-            ),
-            "{input}: {kind:?}"
-        );
+        syntax_error(input, false);
     }
 }
 
