@@ -1178,3 +1178,104 @@ fn thread_and_opaque_nesting_is_bounded() {
     assert!(decode_response(&thread(3), &small).is_ok());
     assert!(too_deep(&thread(4), &small));
 }
+
+// ---------------------------------------------------------------------------------------------
+// MULTIAPPEND through the machines: a refused second literal (RFC 3502 §6.3.11, example A005)
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `next` until the machine needs input; returns the events and the bytes written.
+fn drain<E: std::fmt::Debug, X: std::fmt::Debug>(
+    mut next: impl FnMut() -> Result<E, mailwire_core::Interrupt<X>>,
+) -> (Vec<E>, Vec<u8>) {
+    use mailwire_core::{Interrupt, Io};
+    let (mut events, mut out) = (Vec::new(), Vec::new());
+    loop {
+        match next() {
+            Ok(e) => events.push(e),
+            Err(Interrupt::Io(Io::Output(b))) => out.extend_from_slice(&b),
+            Err(Interrupt::Io(Io::NeedMoreInput)) => return (events, out),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+}
+
+const A005_DATA: &[u8] = b"Date: Mon, 7 Feb 2000 22:43:04 -0800 (PST)\r\nFrom: Fred Foobar <fred@example.com>\r\nSubject: hmm...\r\n";
+
+#[test]
+fn client_drops_a_multiappend_whose_second_literal_is_refused() {
+    use mailwire_imap::client;
+    let mut c = client::Connection::new(client::Options::default());
+    c.feed(b"* PREAUTH ready\r\n");
+    assert_eq!(drain(|| c.next()).0.len(), 1);
+    let message = |flags, data: &[u8]| AppendMessage {
+        flags,
+        date: None,
+        extensions: vec![],
+        data: AppendData::Literal(Literal::new(data.to_vec()).unwrap()),
+    };
+    let tag = c
+        .enqueue(CommandBody::Append {
+            mailbox: Mailbox::Other(astr("test")),
+            messages: v1(vec![
+                message(Some(vec![Flag::Flagged]), A005_DATA),
+                message(None, &vec![b'x'; 35403]),
+            ]),
+        })
+        .unwrap();
+    assert_eq!(drain(|| c.next()).1, b"A1 APPEND test (\\Flagged) {99}\r\n");
+    c.feed(b"+ Ready for literal data\r\n");
+    let (events, out) = drain(|| c.next());
+    assert!(events.is_empty(), "{events:?}");
+    assert_eq!(out, [A005_DATA, b" {35403}\r\n"].concat());
+    c.feed(b"A1 NO APPEND failed: Disk quota exceeded\r\n");
+    let (events, out) = drain(|| c.next());
+    assert!(out.is_empty(), "the refused literal is not sent");
+    assert!(matches!(
+        &events[..],
+        [client::Event::Completed { tag: t, kind: StatusKind::No, .. }] if *t == tag
+    ));
+    c.enqueue(CommandBody::Noop).unwrap();
+    assert_eq!(drain(|| c.next()).1, b"A2 NOOP\r\n");
+}
+
+#[test]
+fn server_refuses_the_second_literal_of_a_multiappend() {
+    use mailwire_imap::server;
+    let options = server::Options {
+        auto_accept_literals: false,
+        ..server::Options::default()
+    };
+    let greeting = Greeting {
+        kind: GreetingKind::PreAuth,
+        code: None,
+        text: Text::try_from("ready").unwrap(),
+    };
+    let mut s = server::Connection::new(options, greeting);
+    drain(|| s.next());
+    s.feed(b"A005 APPEND test (\\Flagged) {99}\r\n");
+    let (events, _) = drain(|| s.next());
+    assert!(matches!(
+        &events[..],
+        [server::Event::LiteralAnnounced { length: 99, .. }]
+    ));
+    s.accept_literal().unwrap();
+    assert_eq!(drain(|| s.next()).1, b"+ Ready for literal data\r\n");
+    s.feed(&[A005_DATA, b" {35403}\r\n"].concat());
+    let (events, _) = drain(|| s.next());
+    assert!(matches!(
+        &events[..],
+        [server::Event::LiteralAnnounced { length: 35403, .. }]
+    ));
+    s.reject_literal(None, "APPEND failed: Disk quota exceeded")
+        .unwrap();
+    s.feed(b"A006 NOOP\r\n");
+    let (events, out) = drain(|| s.next());
+    assert_eq!(out, b"A005 NO APPEND failed: Disk quota exceeded\r\n");
+    assert!(matches!(
+        &events[..],
+        [server::Event::Command(Command {
+            body: CommandBody::Noop,
+            ..
+        })]
+    ));
+}
