@@ -925,7 +925,7 @@ fn ext_val<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResult<'a, TaggedExtVal
             return Ok((r, TaggedExtValue::Simple(TaggedExtSimple::SequenceSet(set))));
         }
     }
-    number64_(i).map(|(r, n)| (r, TaggedExtValue::Simple(TaggedExtSimple::Number(n))))
+    number64_(i).map(|(r, n)| (r, TaggedExtValue::Simple(simple_number(n))))
 }
 
 /// `tagged-ext-comp = astring / tagged-ext-comp *(SP tagged-ext-comp) / "(" tagged-ext-comp ")"`
