@@ -13,7 +13,7 @@ use crate::codec::ErrorKind;
 use crate::types::*;
 
 /// Longest keyword we dispatch on; longer words match nothing.
-pub(super) const NAME_MAX: usize = 20;
+pub(super) const NAME_MAX: usize = 16;
 
 /// `name` upper-cased into `buf` (empty, and so never a keyword, when it does not fit).
 pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
@@ -27,15 +27,29 @@ pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
 }
 
 /// The longest prefix of `i` whose bytes satisfy `f`: `(rest, word)`.
+#[inline]
 pub(super) fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     let n = i.iter().take_while(|&&c| f(c)).count();
     (&i[n..], &i[..n])
 }
 
-/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...).
+/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...): atom
+/// characters up to a section's `[`, so that an unknown attribute is read whole.
+#[inline]
 fn is_fetch_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
+    FETCH_NAME_CHAR[c as usize]
 }
+
+/// [`is_fetch_name_char`] as a table.
+static FETCH_NAME_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = is_atom_char(c as u8) && c != b'[' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// Whether an `SP` followed by another item comes next (with the lenient-spaces quirk, spaces
 /// before the end of the line are left for `crlf`).
@@ -611,7 +625,7 @@ fn simple_search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
             return Ok((r, K::Uid(set)));
         }
         up => {
-            return command_ext::ext_search_key(ctx, up, r)
+            return command_ext::ext_search_key(ctx, up, name, r)
                 .unwrap_or_else(|| fail(i, "search key"));
         }
     };
@@ -631,12 +645,7 @@ fn fetch<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> 
     } else {
         let (r2, name) = word(r, is_fetch_name_char);
         let mut buf = [0u8; NAME_MAX];
-        let whole = !r2.first().is_some_and(|&c| is_atom_char(c));
         match upcase(name, &mut buf) {
-            _ if !whole => {
-                let (r2, a) = fetch_att(ctx, r)?;
-                (r2, MacroOrAttributes::Attributes(vec![a]))
-            }
             b"ALL" => (r2, MacroOrAttributes::Macro(Macro::All)),
             b"FAST" => (r2, MacroOrAttributes::Macro(Macro::Fast)),
             b"FULL" => (r2, MacroOrAttributes::Macro(Macro::Full)),
@@ -671,10 +680,6 @@ fn opt_partial(i: &[u8]) -> PResult<'_, Option<Partial>> {
 fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
     use FetchAttribute as A;
     let (r, name) = word(i, is_fetch_name_char);
-    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
-        // A longer atom than any attribute name: an unknown attribute.
-        return command_ext::other_fetch_att(i);
-    }
     let mut buf = [0u8; NAME_MAX];
     let body_section = |peek: bool| -> PResult<'a, FetchAttribute<'a>> {
         let (r, section) = super::core::section(ctx, r)?;

@@ -1012,11 +1012,12 @@ fn msg_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec1<MessageDataItem<'a>>>
 
 /// One FETCH data item, pushed onto `out` (built in place: the items are large).
 fn msg_att_item<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) -> Rest<'a> {
-    let (r, w) = word(i);
-    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
-        // A longer atom than any item name: an unknown item.
-        return response_ext::ext_msg_att(ctx, b"", i, r, out);
-    }
+    // The item name: atom characters up to a section's `[` (an unknown item is read whole).
+    let n = i
+        .iter()
+        .position(|&c| !is_atom_char(c) || c == b'[')
+        .unwrap_or(i.len());
+    let (r, w) = (&i[n..], &i[..n]);
     let mut buf = [0; KW];
     let up = upper(w, &mut buf);
     // BODY[...] and BINARY[...] take no SP before their section.
