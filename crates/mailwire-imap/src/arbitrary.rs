@@ -23,6 +23,14 @@
 //!   [`TaggedExtSimple::Number`] is 0 or above `u32::MAX` (smaller numbers are sequence sets);
 //! * a `STORE` without flags is parenthesized; a LIST with several patterns has
 //!   `patterns_parenthesized` set; LIST option values are parenthesized (`option-value`).
+//! * extension names that would read as typed ones are avoided: an unknown FETCH attribute or
+//!   item, STATUS attribute, select parameter, FETCH or STORE modifier, sort key or threading
+//!   algorithm never has a known name (nor a macro's, nor `LAZY` for a FETCH modifier, which
+//!   would read as PREVIEW's); an unknown FETCH name never holds `[`; `append-ext` labels are
+//!   never `UTF8`, and a message whose data is an `append-data-ext` is last or followed by one
+//!   with a flag list or date-time (otherwise its data would read as an `append-ext`);
+//! * QRESYNC sets hold no `*` or `$`; a VANISHED set no `*` or `$`; thread lists nest at most 4
+//!   levels and opaque values 3.
 //!
 //! The public component strategies generate response-side values (synchronizing literals only);
 //! [`command`] uses command-side variants internally.
