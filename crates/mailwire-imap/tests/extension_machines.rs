@@ -62,7 +62,7 @@ fn answer(conn: &mut server::Connection, ev: server::Event, log: &mut Vec<String
                     .unwrap();
             }
         }
-        CommandBody::Select(_) => {
+        CommandBody::Select { .. } => {
             conn.send(Response::Data(Data::Exists(1))).unwrap();
             conn.complete(StatusKind::Ok, Some(Code::ReadWrite), "selected")
                 .unwrap();
@@ -255,7 +255,7 @@ fn compressed_session() -> Vec<Step> {
         Step::Cmd(CommandBody::Compress(CompressionAlgorithm::Deflate)),
         Step::Check(|c, s| assert!(c.is_compressed() && s.is_compressed())),
         Step::Cmd(CommandBody::Compress(CompressionAlgorithm::Deflate)),
-        Step::Cmd(CommandBody::Select(Mailbox::Inbox)),
+        Step::Cmd(CommandBody::select(Mailbox::Inbox)),
         Step::Cmd(CommandBody::Fetch {
             uid: false,
             set: SequenceSet::single(NonZeroU32::new(1).unwrap()),
@@ -264,13 +264,14 @@ fn compressed_session() -> Vec<Step> {
                 partial: None,
                 peek: true,
             }]),
+            modifiers: Vec::new(),
         }),
-        Step::Cmd(CommandBody::Append {
-            mailbox: Mailbox::Inbox,
-            flags: None,
-            date: None,
-            message: AppendData::Literal(Literal::new(body()).unwrap()),
-        }),
+        Step::Cmd(CommandBody::append(
+            Mailbox::Inbox,
+            None,
+            None,
+            AppendData::Literal(Literal::new(body()).unwrap()),
+        )),
         Step::Cmd(CommandBody::Other {
             name: atom("XFROB"),
             args: Some(RawArgs::text(&b"1 (two)"[..]).unwrap()),

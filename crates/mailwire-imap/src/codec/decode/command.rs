@@ -7,6 +7,7 @@
 
 use mailwire_core::Secret;
 
+use super::command_ext;
 use super::core::*;
 use crate::codec::ErrorKind;
 use crate::types::*;
@@ -16,10 +17,10 @@ mod admin;
 pub(crate) use self::admin::{entry_values, id_params, identifier, metadata_entry};
 
 /// Longest keyword we dispatch on; longer words match nothing.
-const NAME_MAX: usize = 16;
+pub(super) const NAME_MAX: usize = 16;
 
 /// `name` upper-cased into `buf` (empty, and so never a keyword, when it does not fit).
-fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
+pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
     if name.len() > NAME_MAX {
         return &[];
     }
@@ -30,19 +31,33 @@ fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
 }
 
 /// The longest prefix of `i` whose bytes satisfy `f`: `(rest, word)`.
-fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
+#[inline]
+pub(super) fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     let n = i.iter().take_while(|&&c| f(c)).count();
     (&i[n..], &i[..n])
 }
 
-/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, ...).
+/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...): atom
+/// characters up to a section's `[`, so that an unknown attribute is read whole.
+#[inline]
 fn is_fetch_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'.'
+    FETCH_NAME_CHAR[c as usize]
 }
+
+/// [`is_fetch_name_char`] as a table.
+static FETCH_NAME_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = is_atom_char(c as u8) && c != b'[' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// Whether an `SP` followed by another item comes next (with the lenient-spaces quirk, spaces
 /// before the end of the line are left for `crlf`).
-fn more(ctx: &Ctx, r: &[u8]) -> bool {
+pub(super) fn more(ctx: &Ctx, r: &[u8]) -> bool {
     if !peek_sp(r) {
         return false;
     }
@@ -54,7 +69,7 @@ fn more(ctx: &Ctx, r: &[u8]) -> bool {
 }
 
 /// `SP`, returning the rest.
-fn then_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> Result<&'a [u8], nom::Err<PErr<'a>>> {
+pub(super) fn then_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> Result<&'a [u8], nom::Err<PErr<'a>>> {
     sp(ctx, i).map(|(r, ())| r)
 }
 
@@ -70,7 +85,7 @@ fn eol<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
 }
 
 /// A non-empty list, or a syntax error at `at`.
-fn non_empty<'a, T>(
+pub(super) fn non_empty<'a, T>(
     at: &'a [u8],
     v: Vec<T>,
     expected: &'static str,
@@ -105,6 +120,18 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         let (r, m) = mailbox(ctx, then_sp(ctx, r)?)?;
         Ok((r, f(m)))
     };
+    let select = |examine: bool| -> PResult<'a, CommandBody<'a>> {
+        let (r, mailbox) = mailbox(ctx, then_sp(ctx, r)?)?;
+        let (r, params) = command_ext::select_params(ctx, r)?;
+        Ok((
+            r,
+            if examine {
+                C::Examine { mailbox, params }
+            } else {
+                C::Select { mailbox, params }
+            },
+        ))
+    };
     match upcase(name, &mut buf) {
         b"CAPABILITY" => Ok((r, C::Capability)),
         b"NOOP" => Ok((r, C::Noop)),
@@ -113,8 +140,8 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"AUTHENTICATE" => authenticate(ctx, then_sp(ctx, r)?),
         b"LOGIN" => login(ctx, then_sp(ctx, r)?),
         b"ENABLE" => enable(ctx, then_sp(ctx, r)?),
-        b"SELECT" => one_mailbox(C::Select),
-        b"EXAMINE" => one_mailbox(C::Examine),
+        b"SELECT" => select(false),
+        b"EXAMINE" => select(true),
         b"CREATE" => admin::create(ctx, then_sp(ctx, r)?),
         b"DELETE" => one_mailbox(C::Delete),
         b"SUBSCRIBE" => one_mailbox(C::Subscribe),
@@ -164,6 +191,8 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"MYRIGHTS" => one_mailbox(C::MyRights),
         b"UNAUTHENTICATE" => Ok((r, C::Unauthenticate)),
         b"COMPRESS" => admin::compress(then_sp(ctx, r)?),
+        b"SORT" => command_ext::sort(ctx, r, false),
+        b"THREAD" => command_ext::thread(ctx, r, false),
         _ => admin::other(ctx, i),
     }
 }
@@ -185,6 +214,8 @@ fn uid<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
             let (r, set) = sequence_set(then_sp(ctx, r)?)?;
             Ok((r, CommandBody::UidExpunge(set)))
         }
+        b"SORT" => command_ext::sort(ctx, r, true),
+        b"THREAD" => command_ext::thread(ctx, r, true),
         _ => cut(i, ErrorKind::UnknownCommand),
     }
 }
@@ -264,7 +295,11 @@ fn enable<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
 
 /// `[SP option-value]` after an option name (RFC 5258 `option-extension`), or a
 /// `search-mod-params` when `simple` (RFC 4466).
-fn ext_value<'a>(ctx: &Ctx, i: &'a [u8], simple: bool) -> PResult<'a, Option<TaggedExtValue<'a>>> {
+pub(super) fn ext_value<'a>(
+    ctx: &Ctx,
+    i: &'a [u8],
+    simple: bool,
+) -> PResult<'a, Option<TaggedExtValue<'a>>> {
     if let Ok((r, ())) = sp(ctx, i) {
         let starts_value = match r.first() {
             Some(b'(') => true,
@@ -354,7 +389,8 @@ fn list<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
     ))
 }
 
-/// `status-att` (RFC 9051; RECENT from RFC 3501).
+/// `status-att` (RFC 9051; RECENT from RFC 3501; HIGHESTMODSEQ, RFC 7162; MAILBOXID, RFC 8474;
+/// APPENDLIMIT, RFC 7889; any other atom kept as [`StatusAttribute::Other`]).
 fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
     let (r, name) = word(i, is_atom_char);
     let mut buf = [0u8; NAME_MAX];
@@ -367,7 +403,13 @@ fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
         b"DELETED" => StatusAttribute::Deleted,
         b"SIZE" => StatusAttribute::Size,
         b"DELETED-STORAGE" => StatusAttribute::DeletedStorage,
-        _ => return fail(i, "status attribute"),
+        b"HIGHESTMODSEQ" => StatusAttribute::HighestModSeq,
+        b"MAILBOXID" => StatusAttribute::MailboxId,
+        b"APPENDLIMIT" => StatusAttribute::AppendLimit,
+        _ => match core::str::from_utf8(name) {
+            Ok(s) if !s.is_empty() => StatusAttribute::Other(Atom::unchecked(s.to_string())),
+            _ => return fail(i, "status attribute"),
+        },
     };
     Ok((r, att))
 }
@@ -391,35 +433,9 @@ fn status<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
     ))
 }
 
-/// `mailbox [SP flag-list] [SP date-time] SP (literal / literal8)` (RFC 9051, RFC 3516).
+/// `mailbox 1*append-message` (RFC 9051, RFC 3516, RFC 3502, RFC 4466, RFC 6855).
 fn append<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
-    let (r, mailbox) = mailbox(ctx, i)?;
-    let mut r = then_sp(ctx, r)?;
-    let mut flags = None;
-    if r.first() == Some(&b'(') {
-        let (r2, f) = paren_list(ctx, r, flag)?;
-        flags = Some(f);
-        r = then_sp(ctx, r2)?;
-    }
-    let mut date = None;
-    if r.first() == Some(&b'"') {
-        let (r2, d) = date_time(r)?;
-        date = Some(d);
-        r = then_sp(ctx, r2)?;
-    }
-    let (r, message) = match r.first() {
-        Some(b'~') => literal8(ctx, r).map(|(r, l)| (r, AppendData::Literal8(l)))?,
-        _ => literal(ctx, r).map(|(r, l)| (r, AppendData::Literal(l)))?,
-    };
-    Ok((
-        r,
-        CommandBody::Append {
-            mailbox,
-            flags,
-            date,
-            message,
-        },
-    ))
+    command_ext::append(ctx, i)
 }
 
 /// `sequence-set SP mailbox` for COPY and MOVE.
@@ -440,7 +456,7 @@ fn copy_or_move<'a>(
 }
 
 /// `search-return-opt` (RFC 9051, RFC 4731, RFC 5182, RFC 4466 `search-ret-opt-ext`).
-fn search_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchReturnOption<'a>> {
+pub(super) fn search_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchReturnOption<'a>> {
     let (r, label) = tagged_label(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
@@ -511,7 +527,7 @@ enum Pending<'a> {
 /// NOT, OR and parenthesized groups nest. They are kept on a heap stack rather than by
 /// recursion, so the call stack stays flat at any depth; each level still counts against
 /// [`Options::max_depth`](crate::codec::Options::max_depth) through [`Ctx::deeper`].
-fn search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
+pub(super) fn search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
     let mut pending: Vec<Pending<'a>> = Vec::new();
     let mut r = i;
     loop {
@@ -635,7 +651,10 @@ fn simple_search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
             let (r, set) = sequence_set(then_sp(ctx, r)?)?;
             return Ok((r, K::Uid(set)));
         }
-        _ => return fail(i, "search key"),
+        up => {
+            return command_ext::ext_search_key(ctx, up, name, r)
+                .unwrap_or_else(|| fail(i, "search key"));
+        }
     };
     Ok((r, key))
 }
@@ -663,12 +682,14 @@ fn fetch<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> 
             }
         }
     };
+    let (r, modifiers) = command_ext::fetch_modifiers(ctx, r)?;
     Ok((
         r,
         CommandBody::Fetch {
             uid,
             set,
             attributes,
+            modifiers,
         },
     ))
 }
@@ -730,7 +751,10 @@ fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
             let (r, section) = section_binary(r)?;
             return Ok((r, A::BinarySize { section }));
         }
-        _ => return fail(i, "fetch attribute"),
+        up => {
+            return command_ext::ext_fetch_att(ctx, up, r)
+                .unwrap_or_else(|| command_ext::other_fetch_att(i));
+        }
     };
     Ok((r, att))
 }
@@ -739,35 +763,27 @@ fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
 fn store<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> {
     let (r, set) = sequence_set(i)?;
     let r = then_sp(ctx, r)?;
+    let (r, mut modifiers) = command_ext::store_modifiers(ctx, r)?;
     let (r, mode) = match r.first() {
         Some(b'+') => (&r[1..], StoreMode::Add),
         Some(b'-') => (&r[1..], StoreMode::Remove),
         _ => (r, StoreMode::Replace),
     };
+    if let Some(res) = command_ext::store_gmail_labels(ctx, r, uid, &set, &mut modifiers, mode) {
+        return res;
+    }
     let (r, _) = kw("FLAGS")(r)?;
     let (r, silent) = match kw(".SILENT")(r) {
         Ok((r2, _)) => (r2, true),
         Err(_) => (r, false),
     };
-    let r = then_sp(ctx, r)?;
-    let (r, flags, parenthesized) = if r.first() == Some(&b'(') {
-        let (r2, f) = paren_list(ctx, r, flag)?;
-        (r2, f, true)
-    } else {
-        let (mut r, first) = flag(r)?;
-        let mut flags = vec![first];
-        while more(ctx, r) {
-            let (r2, f) = flag(then_sp(ctx, r)?)?;
-            flags.push(f);
-            r = r2;
-        }
-        (r, flags, false)
-    };
+    let (r, (flags, parenthesized)) = command_ext::list_or_items(ctx, then_sp(ctx, r)?, flag)?;
     Ok((
         r,
         CommandBody::Store {
             uid,
             set,
+            modifiers,
             mode,
             silent,
             flags,
