@@ -14,11 +14,11 @@ use super::search::{SearchKey, SearchReturnOption};
 use super::sequence::SequenceSet;
 use super::sort::{SortCriterion, ThreadAlgorithm};
 use super::status::StatusAttribute;
+use super::sync::{FetchModifier, SelectParam, StoreModifier};
 use super::{
     AclIdentifier, CompressionAlgorithm, GetMetadataOption, IdParams, MailboxAttribute,
     MetadataEntry, MetadataValue, ModRights, QuotaLimit, QuotaRoot, RawArgs,
 };
-use super::sync::{FetchModifier, SelectParam, StoreModifier};
 
 /// A tagged command (RFC 9051 §9, `command`).
 #[derive(Debug, Clone, PartialEq, Eq)]

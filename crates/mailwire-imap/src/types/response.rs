@@ -13,10 +13,10 @@ use super::search::SearchReturnData;
 use super::sequence::SequenceSet;
 use super::sort::ThreadList;
 use super::status::StatusValue;
+use super::sync::ModSeq;
 use super::{
     AclIdentifier, IdParams, MetadataCode, MetadataItems, QuotaResource, QuotaRoot, RawArgs, Rights,
 };
-use super::sync::ModSeq;
 
 /// The kind of greeting (RFC 9051 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
