@@ -178,6 +178,19 @@ fn transaction_commands() {
 }
 
 #[test]
+fn timeouts_depend_on_the_state() {
+    let store = store();
+    let mut o = options();
+    o.preauth_timeout = Duration::from_secs(60);
+    o.timeout = Duration::from_secs(900);
+    let mut h = Harness::new(&server(&store, o), info("127.0.0.1:5000", false));
+    h.send("");
+    assert_eq!(h.session.timeout(), Duration::from_secs(60));
+    h.send("USER alice\r\nPASS secret\r\n");
+    assert_eq!(h.session.timeout(), Duration::from_secs(900));
+}
+
+#[test]
 fn dele_marks_rset_unmarks_quit_commits() {
     let store = store();
     let srv = server(&store, options());
