@@ -67,6 +67,7 @@ run() { # name addr pid
   "$load" "$2" alice secret --clients 1 --idle 0 >/dev/null
   echo "measuring $1" >&2
   "$load" "$2" alice secret --clients "$clients" --idle "$idle" --pids "$3" >"$work/$1.txt"
+  sed "s/^/# $1: /" "$work/$1.txt" >&2
 }
 run dovecot 127.0.0.1:20143 "$dovecot_pid"
 run mailwire 127.0.0.1:21143 "$mw_pid"

@@ -56,6 +56,7 @@ run() { # name addr pid
   "$load" "$2" alice secret --sessions 1 --idle 0 >/dev/null
   echo "measuring $1" >&2
   "$load" "$2" alice secret --sessions "$sessions" --idle "$idle" --pids "$3" >"$work/$1.txt"
+  sed "s/^/# $1: /" "$work/$1.txt" >&2
 }
 run dovecot 127.0.0.1:20110 "$dovecot_pid"
 run mailwire 127.0.0.1:21110 "$mw_pid"
