@@ -49,7 +49,9 @@ MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --pop3-por
   >"$work/out" 2>"$work/mw.err" &
 mw_pid=$!
 exec 3<"$work/out"
-while IFS= read -r line <&3; do [[ "$line" == ready ]] && break; done
+ready=0
+while IFS= read -r line <&3; do [[ "$line" == ready ]] && { ready=1; break; }; done
+if [[ $ready != 1 ]]; then echo "mailwire serve did not start:" >&2; cat "$work/mw.err" >&2; exit 1; fi
 
 run() { # name addr pid
   echo "warming up $1" >&2
