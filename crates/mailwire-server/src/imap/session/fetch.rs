@@ -522,6 +522,9 @@ impl<S: Store> ImapSession<S> {
                 recent,
             ))));
         }
+        // Message data last, as Dovecot sends it: clients that read the response line by line
+        // (Python's imaplib) find the small items before the first literal.
+        out.sort_by_key(|p| !matches!(p, Piece::Item(_)));
         (out, bytes)
     }
 }
