@@ -179,7 +179,7 @@ impl<S: Store> ImapSession<S> {
     }
 
     fn plaintext_allowed(&self) -> bool {
-        self.conn.is_tls() || self.options.plaintext_auth.allows(&self.info)
+        self.info.tls_active || self.options.plaintext_auth.allows(&self.info)
     }
 
     fn logged_in(&self) -> bool {
@@ -197,7 +197,7 @@ impl<S: Store> ImapSession<S> {
             "IDLE".into(),
         ];
         if !self.logged_in() {
-            if self.info.tls_available && !self.conn.is_tls() {
+            if self.info.tls_available && !self.info.tls_active {
                 names.push("STARTTLS".into());
             }
             if self.plaintext_allowed() {
