@@ -1280,3 +1280,74 @@ fn plaintext_policy_never_and_always() {
     let mut h = Harness::new(&server(&store, o), info("192.0.2.7:5000", false));
     h.login();
 }
+
+// ---- ID, QUOTA, UNAUTHENTICATE, CREATE-SPECIAL-USE (RFC 2971, 9208, 8437, 6154) --------------
+
+#[test]
+fn id_and_quota() {
+    let store = store();
+    store
+        .set_quota("alice", Quota::new(Some(1 << 20), Some(1000)))
+        .unwrap();
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", false));
+    h.send("");
+    // ID works before login (RFC 2971 §3.1).
+    let out = h.send("i ID (\"name\" \"test client\" \"version\" \"1\")\r\n");
+    assert_eq!(
+        out,
+        format!(
+            "* ID (\"name\" \"mailwire\" \"version\" \"{}\")\r\ni OK ID completed\r\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    h.send("a LOGIN alice secret\r\n");
+    let kib = (M1.len() + M2.len() + M3.len()).div_ceil(1024);
+    let out = h.send("q GETQUOTAROOT INBOX\r\n");
+    assert_eq!(
+        out,
+        format!(
+            "* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE {kib} 1024 MESSAGE 3 1000)\r\nq OK GETQUOTAROOT completed\r\n"
+        )
+    );
+    let out = h.send("r GETQUOTA \"\"\r\n");
+    assert!(out.starts_with("* QUOTA \"\" (STORAGE"), "{out}");
+    let out = h.send("s GETQUOTA other\r\n");
+    assert!(out.starts_with("s NO [NONEXISTENT]"), "{out}");
+    let out = h.send("t GETQUOTAROOT Nope\r\n");
+    assert!(out.starts_with("t NO [NONEXISTENT]"), "{out}");
+    let out = h.send("u SETQUOTA \"\" (STORAGE 10)\r\n");
+    assert!(out.starts_with("u NO [NOPERM]"), "{out}");
+}
+
+#[test]
+fn unauthenticate_returns_to_the_start() {
+    let store = store();
+    let mut h = selected(&store);
+    h.send("e ENABLE IMAP4rev2\r\n");
+    let out = h.send("u UNAUTHENTICATE\r\n");
+    assert_eq!(out, "u OK UNAUTHENTICATE completed\r\n");
+    let out = h.send("f FETCH 1 UID\r\n");
+    assert!(out.starts_with("f BAD"), "{out}");
+    let out = h.send("l LOGIN alice secret\r\n");
+    assert!(out.starts_with("l OK"), "{out}");
+    // ENABLE was reset (RFC 8437 §4): IMAP4rev1 behaviour again.
+    let out = h.send("s SELECT INBOX\r\n");
+    assert!(out.contains("* 0 RECENT"), "{out}");
+}
+
+#[test]
+fn create_special_use() {
+    let store = store();
+    let mut h = logged_in(&store);
+    let out = h.send("a CREATE MySent (USE (\\Sent))\r\n");
+    assert_eq!(out, "a OK CREATE completed\r\n");
+    let out = h.send("b LIST \"\" MySent\r\n");
+    assert!(
+        out.contains("* LIST (\\HasNoChildren \\Sent) \"/\" MySent"),
+        "{out}"
+    );
+    let out = h.send("c CREATE Imp (USE (\\Important))\r\n");
+    assert!(out.starts_with("c NO [USEATTR]"), "{out}");
+    let out = h.send("d CREATE Two (USE (\\Sent \\Trash))\r\n");
+    assert!(out.starts_with("d NO [USEATTR]"), "{out}");
+}

@@ -406,3 +406,25 @@ async fn pipelined_commands_are_answered_in_order() {
         assert_eq!(*k, StatusKind::Ok);
     }
 }
+
+#[tokio::test]
+async fn compressed_session() {
+    let server = start(options()).await;
+    let mut c = Client::new(TcpStream::connect(server.plain).await.unwrap());
+    c.greeting().await;
+    c.ok("LOGIN alice secret").await;
+    // RFC 4978: everything after the OK is DEFLATE, both ways.
+    c.ok("COMPRESS DEFLATE").await;
+    assert!(c.conn.is_compressed());
+    let again = c.cmd("COMPRESS DEFLATE").await;
+    assert_eq!(again.kind, Some(StatusKind::No));
+    c.ok("SELECT INBOX").await;
+    let a = c.ok("FETCH 1:* BODY.PEEK[]").await;
+    let got = bodies(&a);
+    assert_eq!(got.len(), 5);
+    for ((_, data), m) in got.iter().zip(&server.messages) {
+        assert_eq!(data, m);
+    }
+    let a = c.cmd("LOGOUT").await;
+    assert_eq!(a.kind, Some(StatusKind::Ok));
+}

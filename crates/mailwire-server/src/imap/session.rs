@@ -7,6 +7,7 @@
 //! other sessions made to the selected mailbox and reports them: `EXISTS` and flag `FETCH`es
 //! always, `EXPUNGE`/`VANISHED` only where §7.5.1 allows.
 
+mod admin;
 mod fetch;
 mod mailboxes;
 mod messages;
@@ -232,6 +233,12 @@ impl<S: Store> ImapSession<S> {
             "PREVIEW",
             "BINARY",
             "UTF8=ACCEPT",
+            "ID",
+            "QUOTA",
+            "QUOTA=RES-STORAGE",
+            "QUOTA=RES-MESSAGE",
+            "UNAUTHENTICATE",
+            "COMPRESS=DEFLATE",
         ] {
             names.push(n.into());
         }
@@ -644,6 +651,18 @@ impl<S: Store> ImapSession<S> {
                 charset,
                 keys,
             } => self.thread(uid, &algorithm, &charset, &keys).await,
+            CommandBody::Id(params) => self.id(&params),
+            CommandBody::GetQuotaRoot(mailbox) => self.get_quota_root(&mailbox).await,
+            CommandBody::GetQuota(root) => self.get_quota(&root).await,
+            CommandBody::SetQuota { .. } => self.complete(Completion::no(
+                Some(Code::Condition(mailwire_imap::types::Condition::NoPerm)),
+                "quotas are set by the administrator",
+            )),
+            CommandBody::CreateWithParams { mailbox, params } => {
+                self.create_with_params(&mailbox, &params).await
+            }
+            CommandBody::Unauthenticate => self.unauthenticate(),
+            CommandBody::Compress(algorithm) => self.compress(&algorithm),
             other => {
                 debug!(command = other.name(), "command not implemented");
                 self.complete(Completion::bad(format!(

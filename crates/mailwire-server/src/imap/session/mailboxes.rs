@@ -8,9 +8,9 @@ use std::num::NonZeroU32;
 
 use bytes::Bytes;
 use mailwire_imap::types::{
-    AString, AppendData, AppendMessage, Code, Condition, Data, ListExtendedItem, ListMailbox,
-    ListReturnOption, ListSelectOption, Mailbox as WireMailbox, MailboxAttribute, MailboxList,
-    Quoted, SelectParam, StatusAttribute, StatusValue, TaggedExtComp, TaggedExtValue, Vec1,
+    AString, AppendData, AppendMessage, Code, Condition, Data, ListExtendedItem, ListExtendedValue,
+    ListMailbox, ListReturnOption, ListSelectOption, Mailbox as WireMailbox, MailboxAttribute,
+    MailboxList, Quoted, SelectParam, StatusAttribute, StatusValue, Vec1,
 };
 use mailwire_mailbox::{
     Account, ExpungeMode, Flags, Mailbox, MailboxInfo, MailboxName, MailboxStatus, NewMessage,
@@ -84,7 +84,7 @@ impl<S: Store> ImapSession<S> {
         }
     }
 
-    fn wire_name(&self, name: &str) -> WireMailbox<'static> {
+    pub(super) fn wire_name(&self, name: &str) -> WireMailbox<'static> {
         names::to_wire(name, self.enabled.utf8_names())
     }
 
@@ -550,13 +550,13 @@ impl<S: Store> ImapSession<S> {
             let mut item = self.list_item(&name, &e, extended, show_subscribed);
             if childinfo {
                 // RFC 5258 §3.5: `("CHILDINFO" ("SUBSCRIBED"))`.
-                if let (Some(tag), Some(sub)) = (
+                if let (Some(tag), Ok(sub)) = (
                     super::search::quoted("CHILDINFO"),
-                    super::search::quoted("SUBSCRIBED"),
+                    Quoted::new(&b"SUBSCRIBED"[..]),
                 ) {
                     item.extended = Some(vec![ListExtendedItem {
                         tag,
-                        value: TaggedExtValue::Comp(Some(TaggedExtComp::AString(sub))),
+                        value: ListExtendedValue::ChildInfo(Vec1::one(sub)),
                     }]);
                 }
             }
