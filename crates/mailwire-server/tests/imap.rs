@@ -1351,3 +1351,185 @@ fn create_special_use() {
     let out = h.send("d CREATE Two (USE (\\Sent \\Trash))\r\n");
     assert!(out.starts_with("d NO [USEATTR]"), "{out}");
 }
+
+// ---- store round trips (shared caches, one listing per FETCH) --------------------------------
+
+/// A store that counts the calls its mailboxes get.
+#[derive(Clone, Default)]
+struct Counts {
+    reads: Arc<std::sync::atomic::AtomicUsize>,
+    lists: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+struct Counting(Arc<MemoryStore>, Counts);
+struct CountingAccount(mailwire_mailbox::memory::MemoryAccount, Counts);
+struct CountingMailbox(mailwire_mailbox::memory::MemoryMailbox, Counts);
+
+impl Store for Counting {
+    type Account = CountingAccount;
+    async fn authenticate(
+        &self,
+        user: &str,
+        password: mailwire_core::Secret<&str>,
+    ) -> mailwire_mailbox::Result<CountingAccount> {
+        Ok(CountingAccount(
+            self.0.authenticate(user, password).await?,
+            self.1.clone(),
+        ))
+    }
+}
+
+impl Account for CountingAccount {
+    type Mailbox = CountingMailbox;
+    fn user(&self) -> &str {
+        self.0.user()
+    }
+    async fn list(&self) -> mailwire_mailbox::Result<Vec<mailwire_mailbox::MailboxInfo>> {
+        self.0.list().await
+    }
+    async fn subscriptions(&self) -> mailwire_mailbox::Result<Vec<MailboxName>> {
+        self.0.subscriptions().await
+    }
+    async fn create(
+        &self,
+        n: &MailboxName,
+        u: Option<mailwire_mailbox::SpecialUse>,
+    ) -> mailwire_mailbox::Result<()> {
+        self.0.create(n, u).await
+    }
+    async fn delete(&self, n: &MailboxName) -> mailwire_mailbox::Result<()> {
+        self.0.delete(n).await
+    }
+    async fn rename(&self, a: &MailboxName, b: &MailboxName) -> mailwire_mailbox::Result<()> {
+        self.0.rename(a, b).await
+    }
+    async fn subscribe(&self, n: &MailboxName, on: bool) -> mailwire_mailbox::Result<()> {
+        self.0.subscribe(n, on).await
+    }
+    async fn quota(&self) -> mailwire_mailbox::Result<mailwire_mailbox::QuotaUsage> {
+        self.0.quota().await
+    }
+    async fn open(&self, n: &MailboxName) -> mailwire_mailbox::Result<CountingMailbox> {
+        Ok(CountingMailbox(self.0.open(n).await?, self.1.clone()))
+    }
+}
+
+impl Mailbox for CountingMailbox {
+    fn name(&self) -> &MailboxName {
+        self.0.name()
+    }
+    async fn status(&self) -> mailwire_mailbox::Result<mailwire_mailbox::MailboxStatus> {
+        self.0.status().await
+    }
+    async fn list(
+        &self,
+        uids: &UidSet,
+    ) -> mailwire_mailbox::Result<Vec<mailwire_mailbox::MessageMeta>> {
+        self.1
+            .lists
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.list(uids).await
+    }
+    async fn read(
+        &self,
+        uid: mailwire_mailbox::Uid,
+        range: Option<std::ops::Range<u64>>,
+    ) -> mailwire_mailbox::Result<bytes::Bytes> {
+        self.1
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.read(uid, range).await
+    }
+    async fn append(&self, m: NewMessage) -> mailwire_mailbox::Result<mailwire_mailbox::Appended> {
+        self.0.append(m).await
+    }
+    async fn store_flags(
+        &self,
+        uids: &UidSet,
+        op: mailwire_mailbox::FlagOp,
+        flags: &Flags,
+        since: Option<mailwire_mailbox::ModSeq>,
+    ) -> mailwire_mailbox::Result<mailwire_mailbox::StoreResult> {
+        self.0.store_flags(uids, op, flags, since).await
+    }
+    async fn expunge(
+        &self,
+        uids: &UidSet,
+        mode: mailwire_mailbox::ExpungeMode,
+    ) -> mailwire_mailbox::Result<UidSet> {
+        self.0.expunge(uids, mode).await
+    }
+    async fn copy(
+        &self,
+        uids: &UidSet,
+        to: &MailboxName,
+    ) -> mailwire_mailbox::Result<mailwire_mailbox::Copied> {
+        self.0.copy(uids, to).await
+    }
+    async fn move_to(
+        &self,
+        uids: &UidSet,
+        to: &MailboxName,
+    ) -> mailwire_mailbox::Result<mailwire_mailbox::Copied> {
+        self.0.move_to(uids, to).await
+    }
+    async fn changes_since(
+        &self,
+        m: mailwire_mailbox::ModSeq,
+    ) -> mailwire_mailbox::Result<mailwire_mailbox::Changes> {
+        self.0.changes_since(m).await
+    }
+    fn watch(&self) -> mailwire_mailbox::Watcher {
+        self.0.watch()
+    }
+}
+
+#[test]
+fn store_round_trips_are_shared_and_few() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let counts = Counts::default();
+    let mem = store();
+    let store = Arc::new(Counting(mem.clone(), counts.clone()));
+    let srv = ImapServer::new(store, options());
+    let mut a = Harness::new(&srv, info("127.0.0.1:5000", false));
+    a.login();
+    a.select("INBOX");
+    assert_eq!(counts.lists.swap(0, SeqCst), 1);
+    // Metadata alone: one listing, no message read.
+    a.send("f FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)\r\n");
+    assert_eq!(
+        (counts.lists.swap(0, SeqCst), counts.reads.swap(0, SeqCst)),
+        (1, 0)
+    );
+    // BODYSTRUCTURE and ENVELOPE: each message read and parsed once...
+    let first = a.send("g FETCH 1:* (ENVELOPE BODYSTRUCTURE)\r\n");
+    assert_eq!(
+        (counts.lists.swap(0, SeqCst), counts.reads.swap(0, SeqCst)),
+        (1, 3)
+    );
+    // ...and served from the server's cache afterwards, to this and other sessions.
+    let mut b = Harness::new(&srv, info("127.0.0.1:5001", false));
+    b.login();
+    b.select("INBOX");
+    // The mailbox did not change: the second SELECT shares the first one's listing.
+    assert_eq!(counts.lists.swap(0, SeqCst), 0);
+    let again = b.send("g FETCH 1:* (ENVELOPE BODYSTRUCTURE)\r\n");
+    assert_eq!(again, first);
+    assert_eq!(counts.reads.swap(0, SeqCst), 0);
+    // ENVELOPE of an uncached large message reads only its header.
+    let big = format!("Subject: big\r\n\r\n{}", "x".repeat(200_000));
+    block_on(open(&mem, "INBOX").append(NewMessage::new(big.into_bytes()))).unwrap();
+    assert!(b.send("n NOOP\r\n").starts_with("* 4 EXISTS"));
+    let out = b.send("h FETCH 4 ENVELOPE\r\n");
+    assert!(out.contains("\"big\""), "{out}");
+    assert_eq!(counts.reads.swap(0, SeqCst), 1);
+    // Header keys of SEARCH, SORT and THREAD use the cached headers: nothing is read.
+    let out = b.send("s SEARCH SUBJECT big\r\n");
+    assert!(out.starts_with("* SEARCH 4\r\n"), "{out}");
+    b.send("t SORT (SUBJECT FROM) UTF-8 ALL\r\n");
+    b.send("u THREAD REFERENCES UTF-8 ALL\r\n");
+    assert_eq!(counts.reads.swap(0, SeqCst), 0);
+    // BODY needs the bodies.
+    b.send("v SEARCH BODY hello\r\n");
+    assert_eq!(counts.reads.swap(0, SeqCst), 4);
+}

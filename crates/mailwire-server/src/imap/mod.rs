@@ -28,6 +28,7 @@
 //! UNAUTHENTICATE COMPRESS=DEFLATE`, and before login `STARTTLS`, `LOGINDISABLED` or
 //! `AUTH=PLAIN AUTH=LOGIN` as the transport and [`PlaintextAuth`] policy allow.
 
+mod cache;
 mod convert;
 pub mod error;
 pub mod message;
@@ -78,6 +79,10 @@ pub struct ImapOptions {
     /// Bytes of FETCH output produced before the session hands them to the driver and reads
     /// on, so that a FETCH of a large mailbox runs in bounded memory.
     pub output_chunk: usize,
+    /// How many messages' header, ENVELOPE and BODYSTRUCTURE the server keeps (about 2 KiB
+    /// each), shared by all sessions, so that a message is read and parsed once for them and
+    /// for the header keys of SEARCH, SORT and THREAD (0: none).
+    pub summary_cache: usize,
 }
 
 impl Default for ImapOptions {
@@ -94,6 +99,7 @@ impl Default for ImapOptions {
             implementation: Some(("mailwire".into(), env!("CARGO_PKG_VERSION").into())),
             machine: MachineOptions::default(),
             output_chunk: 256 * 1024,
+            summary_cache: 50_000,
         }
     }
 }
@@ -102,6 +108,7 @@ impl Default for ImapOptions {
 pub struct ImapServer<S: Store> {
     store: Arc<S>,
     options: Arc<ImapOptions>,
+    caches: Arc<cache::Caches>,
 }
 
 impl<S: Store> Clone for ImapServer<S> {
@@ -109,6 +116,7 @@ impl<S: Store> Clone for ImapServer<S> {
         ImapServer {
             store: self.store.clone(),
             options: self.options.clone(),
+            caches: self.caches.clone(),
         }
     }
 }
@@ -126,6 +134,7 @@ impl<S: Store> ImapServer<S> {
     pub fn new(store: Arc<S>, options: ImapOptions) -> Self {
         ImapServer {
             store,
+            caches: Arc::new(cache::Caches::new(options.summary_cache)),
             options: Arc::new(options),
         }
     }
@@ -137,6 +146,11 @@ impl<S: Store> ImapServer<S> {
 
     /// A session for a new connection (RFC 9051 §7.1.1 greeting `* OK [CAPABILITY ...]`).
     pub fn session(&self, info: ConnectionInfo) -> ImapSession<S> {
-        ImapSession::new(self.store.clone(), self.options.clone(), info)
+        ImapSession::new(
+            self.store.clone(),
+            self.options.clone(),
+            self.caches.clone(),
+            info,
+        )
     }
 }

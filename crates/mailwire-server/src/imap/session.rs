@@ -27,6 +27,7 @@ use mailwire_mailbox::{Account, ErrorKind, Mailbox, MailboxName, Store, Uid, Wat
 use tracing::{debug, info, warn};
 
 use super::ImapOptions;
+use super::cache::Caches;
 use super::convert::flags_out;
 use super::error::{Completion, store_error};
 use super::view::{Changed, Update, View};
@@ -66,6 +67,8 @@ struct Selected<M> {
 /// A logged-in account (RFC 9051 §3.2), with its selected mailbox, if any.
 struct Authed<A: Account> {
     account: A,
+    /// The user name, as cache keys use it.
+    user: Arc<str>,
     selected: Option<Selected<A::Mailbox>>,
 }
 
@@ -84,6 +87,7 @@ enum Job {
 pub struct ImapSession<S: Store> {
     store: Arc<S>,
     options: Arc<ImapOptions>,
+    caches: Arc<Caches>,
     info: ConnectionInfo,
     conn: Connection,
     state: State<S::Account>,
@@ -128,7 +132,12 @@ fn text(s: &str) -> Text<'static> {
 }
 
 impl<S: Store> ImapSession<S> {
-    pub(super) fn new(store: Arc<S>, options: Arc<ImapOptions>, info: ConnectionInfo) -> Self {
+    pub(super) fn new(
+        store: Arc<S>,
+        options: Arc<ImapOptions>,
+        caches: Arc<Caches>,
+        info: ConnectionInfo,
+    ) -> Self {
         let placeholder = Greeting {
             kind: GreetingKind::Ok,
             code: None,
@@ -138,6 +147,7 @@ impl<S: Store> ImapSession<S> {
             conn: Connection::new(MachineOptions::default(), placeholder),
             store,
             options,
+            caches,
             info,
             state: State::NotAuthenticated,
             sasl: None,
@@ -331,6 +341,13 @@ impl<S: Store> ImapSession<S> {
         }
     }
 
+    fn user(&self) -> Option<Arc<str>> {
+        match &self.state {
+            State::Authenticated(a) => Some(a.user.clone()),
+            _ => None,
+        }
+    }
+
     /// Asks the store what changed in the selected mailbox and tells the client (RFC 9051
     /// §7.4.1, §7.5.1, §7.5.2; RFC 7162 §3.2.10).
     async fn sync(&mut self, announce_expunges: bool) {
@@ -449,6 +466,7 @@ impl<S: Store> ImapSession<S> {
             Ok(account) => {
                 info!(user = %user, "IMAP login");
                 self.state = State::Authenticated(Box::new(Authed {
+                    user: Arc::from(account.user()),
                     account,
                     selected: None,
                 }));

@@ -380,15 +380,15 @@ pub(crate) struct View {
 }
 
 impl View {
-    /// The view right after SELECT: `uids` ascending, the status's UIDNEXT and HIGHESTMODSEQ.
+    /// The view right after SELECT: the messages, the status's UIDNEXT and HIGHESTMODSEQ.
     pub(crate) fn new(
-        uids: impl IntoIterator<Item = Uid>,
+        map: SeqMap,
         uid_validity: UidValidity,
         uid_next: Uid,
         modseq: ModSeq,
     ) -> View {
         View {
-            map: SeqMap::from_uids(uids),
+            map,
             uid_validity,
             modseq,
             pending_expunge: UidSet::new(),
@@ -626,7 +626,7 @@ mod tests {
     #[test]
     fn expunges_wait_for_an_allowed_point() {
         let v0 = UidValidity::new(1).unwrap();
-        let mut v = View::new((1..=4).map(uid), v0, uid(5), ms(10));
+        let mut v = View::new(SeqMap::from_uids((1..=4).map(uid)), v0, uid(5), ms(10));
         let up = v.apply([], &set(&[2]), ms(11), false);
         assert!(up.is_empty());
         assert!(v.is_expunged(uid(2)));
@@ -651,7 +651,7 @@ mod tests {
     #[test]
     fn own_flag_changes_are_not_echoed() {
         let v0 = UidValidity::new(1).unwrap();
-        let mut v = View::new((1..=3).map(uid), v0, uid(4), ms(5));
+        let mut v = View::new(SeqMap::from_uids((1..=3).map(uid)), v0, uid(4), ms(5));
         let seen: Flags = [mailwire_mailbox::SystemFlag::Seen].into_iter().collect();
         v.note_own([(uid(2), ms(6))]);
         let up = v.apply(

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use mailwire_imap::types::{
@@ -19,6 +20,7 @@ use mailwire_mailbox::{
     Flag, FlagOp, Flags, Mailbox, MessageMeta, ModSeq, Store, SystemFlag, Uid, UidSet,
 };
 
+use super::super::cache::{MessageKey, Summary};
 use super::super::convert::{date_time_out, flags_out};
 use super::super::error::{Completion, store_error};
 use super::super::message::{ParsedMessage, SectionError, apply_partial};
@@ -36,14 +38,17 @@ pub(super) enum Content {
     Full,
 }
 
-/// The bytes read for a header-only attribute when the message is larger: enough for nearly
-/// every header; a longer header makes the session read the whole message.
-pub(super) const HEADER_READ: u64 = 64 * 1024;
+/// The bytes read first for a header-only need: enough for nearly every header; a longer header
+/// is read on in larger pieces.
+pub(super) const HEADER_READ: u64 = 8 * 1024;
 
+/// The content an attribute needs; ENVELOPE and BODYSTRUCTURE are served from the summary
+/// cache and counted apart.
 fn content_of(a: &FetchAttribute<'_>) -> Content {
     use mailwire_imap::types::Section;
     match a {
-        FetchAttribute::Envelope | FetchAttribute::Rfc822Header => Content::Header,
+        FetchAttribute::Envelope | FetchAttribute::BodyStructure => Content::None,
+        FetchAttribute::Rfc822Header => Content::Header,
         FetchAttribute::BodySection {
             section:
                 Some(
@@ -54,7 +59,6 @@ fn content_of(a: &FetchAttribute<'_>) -> Content {
             ..
         } => Content::Header,
         FetchAttribute::Body
-        | FetchAttribute::BodyStructure
         | FetchAttribute::BodySection { .. }
         | FetchAttribute::Binary { .. }
         | FetchAttribute::BinarySize { .. }
@@ -77,11 +81,23 @@ fn sets_seen(a: &FetchAttribute<'_>) -> bool {
     )
 }
 
+/// Whether a FETCH needs a message summary (ENVELOPE, BODYSTRUCTURE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Summarize {
+    No,
+    /// ENVELOPE only: a miss reads the header.
+    EnvelopeOnly,
+    /// BODYSTRUCTURE: a miss reads the message and fills the cache.
+    Full,
+}
+
 /// A FETCH in progress.
 pub(super) struct FetchJob {
     uid_command: bool,
     attributes: Vec<FetchAttribute<'static>>,
     content: Content,
+    /// ENVELOPE or BODYSTRUCTURE is asked for.
+    summary: Summarize,
     /// `(sequence number, metadata, whether FLAGS must be sent because \Seen was just set)`.
     messages: Vec<(u32, MessageMeta, bool)>,
     pos: usize,
@@ -283,6 +299,13 @@ impl<S: Store> ImapSession<S> {
                 }
             }
         }
+        let summary = if attributes.contains(&FetchAttribute::BodyStructure) {
+            Summarize::Full
+        } else if attributes.contains(&FetchAttribute::Envelope) {
+            Summarize::EnvelopeOnly
+        } else {
+            Summarize::No
+        };
         let content = attributes
             .iter()
             .map(content_of)
@@ -292,6 +315,7 @@ impl<S: Store> ImapSession<S> {
             uid_command: uid,
             attributes,
             content,
+            summary,
             messages,
             pos: 0,
             missing,
@@ -310,19 +334,16 @@ impl<S: Store> ImapSession<S> {
                 let (seq, m, _) = &job.messages[i];
                 (*seq, m.uid, m.size)
             };
-            let parsed = match job.content {
-                Content::None => None,
-                level => match self.read_message(uid, size, level).await {
-                    Ok(p) => Some(p),
-                    Err(e) if e.kind() == mailwire_mailbox::ErrorKind::Nonexistent => {
-                        job.missing = true;
-                        continue;
-                    }
-                    Err(e) => {
-                        job.failure = Some(store_error(&e));
-                        continue;
-                    }
-                },
+            let (summary, parsed) = match self.message_content(&job, uid, size).await {
+                Ok(x) => x,
+                Err(e) if e.kind() == mailwire_mailbox::ErrorKind::Nonexistent => {
+                    job.missing = true;
+                    continue;
+                }
+                Err(e) => {
+                    job.failure = Some(store_error(&e));
+                    continue;
+                }
             };
             let (_, meta, flags_due) = &job.messages[i];
             let (mut pieces, n) = self.fetch_pieces(
@@ -330,6 +351,7 @@ impl<S: Store> ImapSession<S> {
                 meta,
                 *flags_due,
                 parsed.as_ref(),
+                summary.as_deref(),
                 &mut job.failure,
             );
             produced += n;
@@ -357,25 +379,107 @@ impl<S: Store> ImapSession<S> {
         None
     }
 
-    /// A message's bytes for `level`: the header (read in part when the message is large) or
-    /// the whole message.
+    /// The summary cache's key for a message of the selected mailbox.
+    fn summary_key(&self, uid: Uid) -> Option<MessageKey> {
+        let sel = self.selected()?;
+        Some(MessageKey {
+            user: self.user()?,
+            mailbox: sel.name.clone(),
+            uid_validity: sel.view.uid_validity.get(),
+            uid,
+        })
+    }
+
+    /// What FETCH needs of one message: its summary (ENVELOPE, BODYSTRUCTURE, header) when
+    /// asked for, and the message parsed as far as the other attributes need it. Each message
+    /// is read at most once, and not at all when the summary cache has what is needed.
+    async fn message_content(
+        &self,
+        job: &FetchJob,
+        uid: Uid,
+        size: u64,
+    ) -> Result<(Option<Arc<Summary>>, Option<ParsedMessage>), mailwire_mailbox::Error> {
+        let wants_summary = job.summary != Summarize::No || job.content == Content::Header;
+        let cached = if wants_summary {
+            self.summary_key(uid).and_then(|k| self.caches.summary(&k))
+        } else {
+            None
+        };
+        let need_full = job.content == Content::Full
+            || (job.summary == Summarize::Full
+                && cached.as_ref().is_none_or(|s| s.body_structure().is_none()));
+        let full = if need_full {
+            Some(self.read_message(uid, size, Content::Full).await?)
+        } else {
+            None
+        };
+        let summary = match (cached, &full) {
+            (Some(s), _) => Some(s),
+            (None, Some(p)) if wants_summary => {
+                Some(self.keep_summary(uid, Summary::new(&p.rfc822_header())))
+            }
+            (None, None) if wants_summary => Some(self.summary(uid, size).await?),
+            _ => None,
+        };
+        if let (Summarize::Full, Some(s), Some(p)) = (job.summary, &summary, &full) {
+            s.keep_body_structure(p);
+        }
+        let parsed = match (full, &summary) {
+            (Some(p), _) => Some(p),
+            (None, Some(s)) if job.content == Content::Header => Some(s.parsed_header()),
+            _ => None,
+        };
+        Ok((summary, parsed))
+    }
+
+    fn keep_summary(&self, uid: Uid, summary: Summary) -> Arc<Summary> {
+        let s = Arc::new(summary);
+        if let Some(k) = self.summary_key(uid) {
+            self.caches.put_summary(k, s.clone());
+        }
+        s
+    }
+
+    /// A message's summary, from the cache or from its header (read in part when the message
+    /// is large).
+    pub(super) async fn summary(
+        &self,
+        uid: Uid,
+        size: u64,
+    ) -> Result<Arc<Summary>, mailwire_mailbox::Error> {
+        if let Some(s) = self.summary_key(uid).and_then(|k| self.caches.summary(&k)) {
+            return Ok(s);
+        }
+        let Some(sel) = self.selected() else {
+            return Err(mailwire_mailbox::Error::MessageNotFound { uid });
+        };
+        let mut want = HEADER_READ.min(size.max(1));
+        loop {
+            let head = sel.mailbox.read(uid, Some(0..want)).await?;
+            let (blank, range) = super::super::message::header_range(&head);
+            let complete = blank || (head.len() as u64) < want;
+            if complete || want >= size {
+                let end = range.end.min(head.len());
+                return Ok(self.keep_summary(uid, Summary::new(&head[..end])));
+            }
+            want = (want * 8).min(size);
+        }
+    }
+
+    /// A message parsed for `level`: its header (from the summary cache when it has it) or the
+    /// whole message.
     pub(super) async fn read_message(
         &self,
         uid: Uid,
         size: u64,
         level: Content,
     ) -> Result<ParsedMessage, mailwire_mailbox::Error> {
+        if level == Content::Header {
+            return Ok(self.summary(uid, size).await?.parsed_header());
+        }
         let Some(sel) = self.selected() else {
             return Err(mailwire_mailbox::Error::MessageNotFound { uid });
         };
-        if level == Content::Header && size > HEADER_READ {
-            let head = sel.mailbox.read(uid, Some(0..HEADER_READ)).await?;
-            if memchr::memmem::find(&head, b"\r\n\r\n").is_some()
-                || memchr::memmem::find(&head, b"\n\n").is_some()
-            {
-                return Ok(ParsedMessage::new(head));
-            }
-        }
         Ok(ParsedMessage::new(sel.mailbox.read(uid, None).await?))
     }
 
@@ -386,6 +490,7 @@ impl<S: Store> ImapSession<S> {
         meta: &MessageMeta,
         flags_due: bool,
         parsed: Option<&ParsedMessage>,
+        summary: Option<&Summary>,
         failure: &mut Option<Completion>,
     ) -> (Vec<Piece>, usize) {
         let mut out = Vec::with_capacity(attributes.len() + 1);
@@ -416,14 +521,22 @@ impl<S: Store> ImapSession<S> {
                     MessageDataItem::SaveDate(Some(date_time_out(meta.save_date)))
                 }
                 FetchAttribute::Envelope => {
-                    let Some(p) = parsed else { continue };
                     bytes += 512;
-                    MessageDataItem::Envelope(Box::new(p.envelope()))
+                    match (summary, parsed) {
+                        (Some(s), _) => MessageDataItem::Envelope(Box::new(s.envelope().clone())),
+                        (None, Some(p)) => MessageDataItem::Envelope(Box::new(p.envelope())),
+                        (None, None) => continue,
+                    }
                 }
                 FetchAttribute::BodyStructure => {
-                    let Some(p) = parsed else { continue };
                     bytes += 512;
-                    MessageDataItem::BodyStructure(Box::new(p.body_structure()))
+                    match (summary.and_then(Summary::body_structure), parsed) {
+                        (Some(b), _) => MessageDataItem::BodyStructure(Box::new(b.clone())),
+                        (None, Some(p)) => {
+                            MessageDataItem::BodyStructure(Box::new(p.body_structure()))
+                        }
+                        (None, None) => continue,
+                    }
                 }
                 FetchAttribute::Body => {
                     let Some(p) = parsed else { continue };

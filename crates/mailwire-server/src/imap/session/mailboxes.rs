@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use mailwire_imap::types::{
@@ -17,10 +18,11 @@ use mailwire_mailbox::{
     SpecialUse, Store, Uid, UidSet,
 };
 
+use super::super::cache::{SelectSnapshot, select_key};
 use super::super::convert::{date_time_in, defined_flags, flags_in, permanent_flags};
 use super::super::error::{Completion, store_error};
 use super::super::names::{self, NameError, Pattern};
-use super::super::view::{View, uid_sequence_set, uid_set_of};
+use super::super::view::{SeqMap, View, uid_sequence_set, uid_set_of};
 use super::{ImapSession, Selected, State};
 
 /// `OK text`, or the store error's `NO`.
@@ -122,42 +124,43 @@ impl<S: Store> ImapSession<S> {
         let Some(name) = self.mailbox_name(mailbox) else {
             return;
         };
-        let Some(account) = self.account() else {
+        let (Some(account), Some(user)) = (self.account(), self.user()) else {
             return;
         };
+        let caches = self.caches.clone();
         let opened = async {
             let mbox = account.open(&name).await?;
             let watcher = mbox.watch();
             let status = mbox.status().await?;
-            let metas = mbox.list(&UidSet::all()).await?;
-            Ok::<_, mailwire_mailbox::Error>((mbox, watcher, status, metas))
+            // Sessions selecting an unchanged mailbox share one listing.
+            let snap = match caches.select(&user, &name, &status) {
+                Some(s) => s,
+                None => {
+                    let snap = Arc::new(snapshot(&mbox, &status).await?);
+                    caches.put_select(user.clone(), name.clone(), snap.clone());
+                    snap
+                }
+            };
+            Ok::<_, mailwire_mailbox::Error>((mbox, watcher, status, snap))
         }
         .await;
-        let (mbox, watcher, status, metas) = match opened {
+        let (mbox, watcher, status, snap) = match opened {
             Ok(x) => x,
             Err(e) => {
                 self.complete(store_error(&e));
                 return;
             }
         };
-        let mut in_use = Flags::new();
-        let mut first_unseen = None;
-        for (i, m) in metas.iter().enumerate() {
-            for k in m.flags.keywords() {
-                in_use.insert(k.clone());
-            }
-            if first_unseen.is_none() && !m.flags.has(mailwire_mailbox::SystemFlag::Seen) {
-                first_unseen = Some(i as u32 + 1);
-            }
-        }
         let view = View::new(
-            metas.iter().map(|m| m.uid),
+            snap.map.clone(),
             status.uid_validity,
             status.uid_next,
             status.highest_modseq,
         );
         let exists = view.map.len();
-        drop(metas);
+        let first_unseen = snap.first_unseen;
+        let in_use = snap.keywords.clone();
+        drop(snap);
         let defined = defined_flags(&in_use);
         let permanent = permanent_flags(&defined, read_only);
         self.data(Data::Flags(defined));
@@ -856,6 +859,30 @@ impl<S: Store> ImapSession<S> {
         self.finish(Completion::ok(code, "APPEND completed"), true)
             .await;
     }
+}
+
+/// Lists a mailbox for SELECT: its UIDs, first unseen message and keywords.
+async fn snapshot<M: Mailbox>(
+    mbox: &M,
+    status: &MailboxStatus,
+) -> Result<SelectSnapshot, mailwire_mailbox::Error> {
+    let metas = mbox.list(&UidSet::all()).await?;
+    let mut keywords = Flags::new();
+    let mut first_unseen = None;
+    for (i, m) in metas.iter().enumerate() {
+        for k in m.flags.keywords() {
+            keywords.insert(k.clone());
+        }
+        if first_unseen.is_none() && !m.flags.has(mailwire_mailbox::SystemFlag::Seen) {
+            first_unseen = Some(i as u32 + 1);
+        }
+    }
+    Ok(SelectSnapshot {
+        key: select_key(status),
+        map: SeqMap::from_uids(metas.iter().map(|m| m.uid)),
+        first_unseen,
+        keywords,
+    })
 }
 
 /// The UIDs in both sets, range by range.
