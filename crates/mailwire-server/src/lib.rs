@@ -10,6 +10,7 @@
 
 pub mod imap;
 pub mod pop3;
+mod sasl;
 pub mod session;
 
 pub use session::{ConnectionInfo, Session, Step};

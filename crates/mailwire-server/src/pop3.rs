@@ -21,7 +21,6 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mailwire_core::sasl::PlainCredentials;
 use mailwire_core::{Interrupt, Io, Secret};
 use mailwire_mailbox::{
     Account, Error as StoreError, ErrorKind, ExpungeMode, Flag, FlagOp, Flags, Mailbox,
@@ -34,6 +33,7 @@ use mailwire_pop3::{
 };
 use tracing::{debug, info, warn};
 
+use crate::sasl::{Next, Sasl};
 use crate::session::{ConnectionInfo, Session, Step};
 
 /// When plaintext passwords (`USER`/`PASS`, SASL `PLAIN` and `LOGIN`) are accepted without TLS
@@ -309,15 +309,6 @@ impl<M> Maildrop<M> {
             .enumerate()
             .filter(|(i, _)| !self.is_deleted(*i))
     }
-}
-
-enum Sasl {
-    /// AUTH PLAIN without an initial response: the client's next line is the message.
-    Plain,
-    /// AUTH LOGIN waiting for the user name.
-    LoginUser,
-    /// AUTH LOGIN waiting for the password.
-    LoginPassword(String),
 }
 
 enum State<M> {
@@ -736,27 +727,19 @@ impl<S: Store> Pop3Session<S> {
     }
 
     async fn auth(&mut self, auth: SaslAuth<'static>) {
-        let mech = auth.mechanism.as_str().to_ascii_uppercase();
-        match (mech.as_str(), auth.initial_response) {
-            ("PLAIN", Some(ir)) => self.sasl_plain(ir.expose()).await,
-            ("PLAIN", None) => {
-                self.state = State::Sasl(Sasl::Plain);
-                self.challenge(b"");
+        let next = Sasl::start(auth.mechanism.as_str(), auth.initial_response);
+        self.sasl_next(next).await;
+    }
+
+    async fn sasl_next(&mut self, next: Next) {
+        match next {
+            Next::Challenge(st, data) => {
+                self.state = State::Sasl(st);
+                self.challenge(data);
             }
-            ("LOGIN", Some(ir)) if !ir.expose().is_empty() => {
-                match String::from_utf8(ir.expose().clone()) {
-                    Ok(user) => {
-                        self.state = State::Sasl(Sasl::LoginPassword(user));
-                        self.challenge(b"Password:");
-                    }
-                    Err(_) => self.sasl_failed(),
-                }
-            }
-            ("LOGIN", _) => {
-                self.state = State::Sasl(Sasl::LoginUser);
-                self.challenge(b"Username:");
-            }
-            _ => self.respond(err(None, "unsupported SASL mechanism").into()),
+            Next::Login(user, password) => self.login(user, password).await,
+            Next::Failed => self.sasl_failed(),
+            Next::Unsupported => self.respond(err(None, "unsupported SASL mechanism").into()),
         }
     }
 
@@ -773,35 +756,13 @@ impl<S: Store> Pop3Session<S> {
             .push_back(Step::Delay(self.server.options.failed_login_delay));
     }
 
-    async fn sasl_plain(&mut self, message: &[u8]) {
-        match PlainCredentials::parse(message) {
-            Ok(c) if c.authzid.as_ref().is_none_or(|z| *z == c.authcid) => {
-                self.login(c.authcid, c.password).await
-            }
-            _ => self.sasl_failed(),
-        }
-    }
-
     async fn sasl_response(&mut self, data: Secret<Vec<u8>>) {
         let State::Sasl(step) =
             std::mem::replace(&mut self.state, State::Authorization { user: None })
         else {
             return;
         };
-        match step {
-            Sasl::Plain => self.sasl_plain(data.expose()).await,
-            Sasl::LoginUser => match String::from_utf8(data.into_inner()) {
-                Ok(user) if !user.is_empty() => {
-                    self.state = State::Sasl(Sasl::LoginPassword(user));
-                    self.challenge(b"Password:");
-                }
-                _ => self.sasl_failed(),
-            },
-            Sasl::LoginPassword(user) => match String::from_utf8(data.into_inner()) {
-                Ok(p) => self.login(user, Secret::new(p)).await,
-                Err(_) => self.sasl_failed(),
-            },
-        }
+        self.sasl_next(step.respond(data)).await;
     }
 
     /// `RETR` (`lines: None`) or `TOP` (RFC 1939 §5, §7).

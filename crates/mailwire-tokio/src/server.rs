@@ -275,6 +275,44 @@ pub fn spawn_all<F: SessionFactory>(
     }
 }
 
+/// The read buffer of a connection: small while the peer sends short commands (an idle
+/// connection holds 1 KiB, not the 16 KiB a bulk upload reads at a time), doubled when a read
+/// fills it, shrunk again when reads are small.
+struct ReadBuf {
+    buf: Vec<u8>,
+}
+
+impl ReadBuf {
+    const MIN: usize = 1024;
+    const MAX: usize = 64 * 1024;
+
+    fn new() -> Self {
+        ReadBuf {
+            buf: vec![0; Self::MIN],
+        }
+    }
+
+    /// Where the next read goes.
+    fn space(&mut self) -> &mut [u8] {
+        &mut self.buf
+    }
+
+    /// The `n` bytes a read put in; adapts the size for the next read.
+    fn filled(&mut self, n: usize) -> &[u8] {
+        let len = self.buf.len();
+        if n == len && len < Self::MAX {
+            // The peer sends faster than we read: read more at a time.
+            self.buf.resize(len * 2, 0);
+        } else if n < Self::MIN / 2 && len > Self::MIN {
+            // Back to short commands: give the memory back.
+            self.buf.truncate(Self::MIN);
+            self.buf.shrink_to_fit();
+            return &self.buf[..n];
+        }
+        &self.buf[..n]
+    }
+}
+
 /// Sleeps for `d`, or forever.
 async fn sleep_opt(d: Option<Duration>) {
     match d {
@@ -342,7 +380,7 @@ impl<F: SessionFactory> Connection<F> {
 
     async fn drive(&self, mut session: F::Session, transport: Transport) -> End {
         let (mut rd, mut wr) = tokio::io::split(transport);
-        let mut buf = vec![0u8; 16 * 1024];
+        let mut buf = ReadBuf::new();
         // The inactivity deadline runs from the peer's last bytes, not from the last wake-up.
         let mut last_input = tokio::time::Instant::now();
         let end = loop {
@@ -370,7 +408,7 @@ impl<F: SessionFactory> Connection<F> {
                         }
                         _ = session.notified() => continue,
                         _ = sleep_opt(wake) => continue,
-                        r = tokio::time::timeout_at(last_input + timeout, rd.read(&mut buf)) => r,
+                        r = tokio::time::timeout_at(last_input + timeout, rd.read(buf.space())) => r,
                     };
                     match read {
                         Err(_) => {
@@ -382,14 +420,14 @@ impl<F: SessionFactory> Connection<F> {
                         Ok(Ok(0)) => break End::PeerClosed,
                         Ok(Ok(n)) => {
                             last_input = tokio::time::Instant::now();
-                            session.feed(&buf[..n]);
+                            session.feed(buf.filled(n));
                         }
                         Ok(Err(e)) => break End::Io(e),
                     }
                 }
                 Step::Write(bytes) => {
                     if let Err(e) = self
-                        .write_reading(&mut session, &mut rd, &mut wr, &bytes, &mut buf)
+                        .write_reading(&mut session, &mut rd, &mut wr, &bytes, buf.space())
                         .await
                     {
                         break End::Io(e);
@@ -472,5 +510,27 @@ impl<F: SessionFactory> Connection<F> {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReadBuf;
+
+    #[test]
+    fn read_buffer_grows_for_bulk_and_shrinks_when_idle() {
+        let mut b = ReadBuf::new();
+        assert_eq!(b.space().len(), ReadBuf::MIN);
+        // Full reads double the buffer up to the maximum; the data stays in place.
+        for i in 0..10 {
+            let n = b.space().len();
+            b.space()[n - 1] = i;
+            assert_eq!(b.filled(n)[n - 1], i);
+        }
+        assert_eq!(b.space().len(), ReadBuf::MAX);
+        // A short command line shrinks it back.
+        b.space()[..6].copy_from_slice(b"a IDLE");
+        assert_eq!(b.filled(6), b"a IDLE");
+        assert_eq!(b.space().len(), ReadBuf::MIN);
     }
 }

@@ -4,20 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
 use bytes::BytesMut;
+use common::{Server, tls_client};
 use mailwire_core::{Interrupt, Io};
 use mailwire_mailbox::memory::MemoryStore;
-use mailwire_mailbox::{Account, Mailbox, MailboxName, NewMessage, Quota, UidSet};
+use mailwire_mailbox::{Account, Mailbox, MailboxName, UidSet};
 use mailwire_pop3::client::{Connection, Event, Options};
 use mailwire_pop3::{Arg, Command, MsgNum, Password, Response};
 use mailwire_server::ConnectionInfo;
 use mailwire_server::pop3::{Pop3Options, Pop3Server, Pop3Session};
-use mailwire_tokio::server::{Listener, ServerOptions, SessionFactory, Shutdown};
-use mailwire_tokio::tls;
+use mailwire_tokio::server::SessionFactory;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::ServerName;
 
 struct Factory(Pop3Server<MemoryStore>);
 
@@ -34,79 +34,8 @@ impl SessionFactory for Factory {
     }
 }
 
-fn message(i: usize, size: usize) -> Vec<u8> {
-    let mut m = format!("Subject: message {i}\r\n\r\n").into_bytes();
-    let mut n = 0;
-    while m.len() < size {
-        m.extend_from_slice(
-            format!(
-                "{}line {n} of message {i}\r\n",
-                if n % 5 == 0 { "." } else { "" }
-            )
-            .as_bytes(),
-        );
-        n += 1;
-    }
-    m
-}
-
-struct Server {
-    store: Arc<MemoryStore>,
-    plain: std::net::SocketAddr,
-    implicit: std::net::SocketAddr,
-    shutdown: Shutdown,
-    cert: String,
-    messages: Vec<Vec<u8>>,
-}
-
 async fn start(options: Pop3Options) -> Server {
-    let store = MemoryStore::new();
-    store.add_user("alice", "secret", Quota::UNLIMITED).unwrap();
-    let inbox = store
-        .account("alice")
-        .unwrap()
-        .open(&MailboxName::inbox())
-        .await
-        .unwrap();
-    // Sizes up to 3 MiB: larger than any socket buffer.
-    let messages: Vec<Vec<u8>> = [100, 5_000, 70_000, 3 << 20, 10]
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| message(i, s))
-        .collect();
-    for m in &messages {
-        inbox.append(NewMessage::new(m.clone())).await.unwrap();
-    }
-    let store = Arc::new(store);
-    let pair = tls::self_signed(&["localhost".into()]).unwrap();
-    let acceptor = tls::TlsAcceptor::from(tls::server_config(&pair).unwrap());
-    let factory = Arc::new(Factory(Pop3Server::new(store.clone(), options)));
-    let shutdown = Shutdown::new();
-    let plain = Listener::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        false,
-        Some(acceptor.clone()),
-    )
-    .await
-    .unwrap();
-    let implicit = Listener::bind("127.0.0.1:0".parse().unwrap(), true, Some(acceptor))
-        .await
-        .unwrap();
-    let (pa, ia) = (plain.local_addr().unwrap(), implicit.local_addr().unwrap());
-    mailwire_tokio::server::spawn_all(
-        vec![plain, implicit],
-        factory,
-        ServerOptions::default(),
-        &shutdown,
-    );
-    Server {
-        store,
-        plain: pa,
-        implicit: ia,
-        shutdown,
-        cert: pair.cert_pem,
-        messages,
-    }
+    common::start(true, |store| Factory(Pop3Server::new(store, options))).await
 }
 
 /// A minimal async driver for the client state machine.
@@ -267,11 +196,7 @@ async fn stls_then_login() {
     let events = c.pump(|_| false).await;
     assert!(events.is_empty());
     let Client { conn, stream, .. } = c;
-    let connector = TlsConnector::from(tls::client_config_trusting(&server.cert).unwrap());
-    let tls = connector
-        .connect(ServerName::try_from("localhost").unwrap(), stream)
-        .await
-        .unwrap();
+    let tls = tls_client(stream, &server.cert).await;
     let mut c = Client {
         conn,
         stream: tls,
@@ -285,11 +210,7 @@ async fn stls_then_login() {
 async fn implicit_tls() {
     let server = start(Pop3Options::default()).await;
     let tcp = TcpStream::connect(server.implicit).await.unwrap();
-    let connector = TlsConnector::from(tls::client_config_trusting(&server.cert).unwrap());
-    let tls = connector
-        .connect(ServerName::try_from("localhost").unwrap(), tcp)
-        .await
-        .unwrap();
+    let tls = tls_client(tcp, &server.cert).await;
     let mut c = Client::new(tls);
     c.greeting().await;
     full_session(&mut c, &server).await;

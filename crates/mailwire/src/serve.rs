@@ -1,4 +1,4 @@
-//! `mailwire serve`: POP3 (and IMAP) on a Maildir data directory.
+//! `mailwire serve`: POP3 and IMAP on a Maildir data directory.
 //!
 //! The data directory holds everything:
 //!
@@ -21,6 +21,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use mailwire_core::Secret;
 use mailwire_server::ConnectionInfo;
+use mailwire_server::imap::{ImapOptions, ImapServer};
 use mailwire_server::pop3::{PlaintextAuth, Pop3Options, Pop3Server, Retention, SharedSecrets};
 use mailwire_tokio::server::{Listener, ServerOptions, SessionFactory, Shutdown, spawn_all};
 use mailwire_tokio::tls;
@@ -165,9 +166,7 @@ struct Settings {
     bind: IpAddr,
     pop3: Port,
     pop3s: Port,
-    #[expect(dead_code, reason = "read once the IMAP listeners exist")]
     imap: Port,
-    #[expect(dead_code, reason = "read once the IMAP listeners exist")]
     imaps: Port,
     cert: Option<(PathBuf, PathBuf)>,
     plaintext: PlaintextAuth,
@@ -296,6 +295,25 @@ impl<S: mailwire_mailbox::Store> SessionFactory for Pop3Factory<S> {
     }
 }
 
+struct ImapFactory<S: mailwire_mailbox::Store>(ImapServer<S>);
+
+impl<S: mailwire_mailbox::Store> SessionFactory for ImapFactory<S> {
+    type Session = mailwire_server::imap::ImapSession<S>;
+
+    fn create(&self, info: ConnectionInfo) -> Self::Session {
+        self.0.session(info)
+    }
+
+    fn refusal(&self, _info: &ConnectionInfo) -> Option<Vec<u8>> {
+        // RFC 9051 §7.1.5: a greeting BYE refuses the connection.
+        Some(b"* BYE too many connections, try again later\r\n".to_vec())
+    }
+
+    fn protocol(&self) -> &'static str {
+        "imap"
+    }
+}
+
 fn tls_pair(data: &DataDir, settings: &Settings) -> Result<tls::PemPair, String> {
     if let Some((cert, key)) = &settings.cert {
         return tls::load_pem_files(cert, key).map_err(|e| e.to_string());
@@ -380,6 +398,13 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), String> {
             secrets: data.apop_secrets()?,
         };
         let pop3 = Pop3Server::new(store.clone(), pop3_options).with_shared_secrets(Arc::new(apop));
+        let mut imap_options = ImapOptions::default();
+        imap_options.hostname = settings.hostname.clone();
+        imap_options.plaintext_auth = settings.plaintext;
+        imap_options.failed_login_delay = settings.failed_login_delay;
+        // Another process (an MDA) may deliver into the Maildir: look every second while idling.
+        imap_options.idle_poll = Some(Duration::from_secs(1));
+        let imap = ImapServer::new(store.clone(), imap_options);
         let shutdown = Shutdown::new();
         let mut out = std::io::stdout().lock();
         let mut pop3_listeners = Vec::new();
@@ -390,9 +415,23 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), String> {
                 pop3_listeners.push(l);
             }
         }
+        let mut imap_listeners = Vec::new();
+        for (name, port, implicit) in [("imap", settings.imap, false), ("imaps", settings.imaps, true)] {
+            if let Some(l) = bind(&settings, port, implicit, &acceptor).await? {
+                let addr = l.local_addr().map_err(|e| e.to_string())?;
+                let _ = writeln!(out, "listening {name} {addr}");
+                imap_listeners.push(l);
+            }
+        }
         spawn_all(
             pop3_listeners,
             Arc::new(Pop3Factory(pop3)),
+            settings.server.clone(),
+            &shutdown,
+        );
+        spawn_all(
+            imap_listeners,
+            Arc::new(ImapFactory(imap)),
             settings.server.clone(),
             &shutdown,
         );

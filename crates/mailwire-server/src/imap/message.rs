@@ -60,6 +60,15 @@ pub use thread::{
 };
 pub use tree::TransferEncoding;
 
+/// Where the header of `raw` ends (blank line included) and whether a blank line was found,
+/// without parsing the body: for reading a message's header in pieces.
+pub fn header_range(raw: &[u8]) -> (bool, Range<usize>) {
+    let (fields, range) = tree::parse_header(raw);
+    let last = fields.iter().map(|f| f.end).max().unwrap_or(0);
+    let (_, blank) = tree::header_end(raw, last);
+    (blank, range)
+}
+
 use self::header::{decode_words, first, unfold};
 use self::tree::{Field, Msg};
 

@@ -30,14 +30,31 @@ pub(crate) fn part_text(part: &Part, src: &[u8], limit: Option<usize>) -> String
     let Some(decoded) = decode_body(body, part.mime.encoding) else {
         return String::new();
     };
-    match part
-        .mime
-        .param("charset")
-        .and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
+    let charset = part.mime.param("charset");
+    if decoded.is_ascii() && charset.is_none_or(ascii_compatible) {
+        // ASCII text reads the same in every ASCII-compatible charset: skip the decoder, which
+        // converts byte by byte.
+        return String::from_utf8_lossy(&decoded).into_owned();
+    }
+    match charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
     {
         Some(decoder) => decoder(&decoded),
         None => String::from_utf8_lossy(&decoded).into_owned(),
     }
+}
+
+/// Whether ASCII bytes (without ESC) mean the same ASCII text in `charset`: true for the
+/// single-byte and multi-byte charsets mail uses, false for UTF-7, UTF-16, UTF-32 and the
+/// ISO-2022 and HZ shift encodings.
+fn ascii_compatible(charset: &str) -> bool {
+    let c = charset.to_ascii_lowercase();
+    !(c.starts_with("utf-7")
+        || c.starts_with("utf-16")
+        || c.starts_with("utf-32")
+        || c.starts_with("ucs-")
+        || c.starts_with("unicode")
+        || c.starts_with("iso-2022")
+        || c.starts_with("hz"))
 }
 
 /// Visits the parts of `msg` depth-first in order, entering encapsulated messages; `f` gets

@@ -289,6 +289,15 @@ struct Budget {
     parts: usize,
 }
 
+/// Parses a whole message with `mail-parser`'s full parse only (tests compare it with
+/// [`parse`]'s shortcut for single-part messages).
+#[cfg(test)]
+pub(crate) fn parse_without_shortcut(src: Bytes) -> Msg {
+    let mut budget = Budget { parts: 0 };
+    budget.parts += 1;
+    parse_full(src, 0, &mut budget)
+}
+
 /// Parses a whole message.
 pub(crate) fn parse(src: Bytes) -> Msg {
     let mut budget = Budget { parts: 0 };
@@ -307,6 +316,45 @@ fn parse_in(src: Bytes, depth: usize, budget: &mut Budget) -> Msg {
         );
         return Msg { src, body };
     }
+    if let Some(leaf) = single_leaf(&src) {
+        return Msg { src, body: leaf };
+    }
+    parse_full(src, depth, budget)
+}
+
+/// The top-level part of a message whose body is one leaf (its Content-Type is neither
+/// multipart nor message), read from the header alone. `mail-parser`'s full parse would give
+/// the same part, but it also decodes a text body into a `String` (charset conversion
+/// included), which the tree does not keep and which costs more than everything else: most
+/// messages are a single text part. `None` for any other message, and for a header that does
+/// not end in a blank line.
+fn single_leaf(src: &Bytes) -> Option<Part> {
+    let head = parser().parse_headers(&src[..])?;
+    let p = head.parts.first()?;
+    let mut fields = fields(&p.headers, 0, src.len());
+    if fields.is_empty() {
+        return None;
+    }
+    fix_names(&mut fields, src);
+    let last = fields.iter().map(|f| f.end).max().unwrap_or(0);
+    let (body_start, blank) = header_end(src, last);
+    if !blank {
+        return None;
+    }
+    let mime = mime_of(&p.headers, &fields, src, false);
+    if matches!(&*mime.media_type, "multipart" | "message") {
+        return None;
+    }
+    Some(opaque_part(
+        0..body_start,
+        fields,
+        body_start..src.len(),
+        mime,
+    ))
+}
+
+/// Parses a message with `mail-parser`'s full parse.
+fn parse_full(src: Bytes, depth: usize, budget: &mut Budget) -> Msg {
     let parsed = parser().parse(&src[..]);
     let body = match parsed {
         Some(message) if !message.parts.is_empty() => {
@@ -630,5 +678,69 @@ fn convert(
         body: body_start..body_end,
         mime,
         kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Header lines a single-part message may have, odd ones included.
+    fn header_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("Subject: hello\r\n".to_string()),
+            Just("Content-Type: text/plain; charset=us-ascii\r\n".to_string()),
+            Just(
+                "Content-Type: text/html;\r\n charset=\"iso-8859-1\"; format=flowed\r\n"
+                    .to_string()
+            ),
+            Just("Content-Type: application/pdf; name*=utf-8''%E2%82%AC.pdf\r\n".to_string()),
+            Just("Content-Type: image/png\r\n".to_string()),
+            Just("Content-Type: TEXT/PLAIN\r\n".to_string()),
+            Just("Content-Type: text\r\n".to_string()),
+            Just("Content-Type: ;;;\r\n".to_string()),
+            Just("Content-Transfer-Encoding: base64\r\n".to_string()),
+            Just("Content-Transfer-Encoding: x-weird\r\n".to_string()),
+            Just("Content-Disposition: attachment; filename=\"a b.txt\"\r\n".to_string()),
+            Just("X-Folded: one\r\n\ttwo\r\n".to_string()),
+            Just("Bad header without colon\r\n".to_string()),
+            "[A-Za-z-]{1,12}: [ -~]{0,40}\r\n",
+        ]
+    }
+
+    proptest! {
+        /// The single-part shortcut builds exactly the part the full parse builds.
+        #[test]
+        fn shortcut_equals_full_parse(
+            lines in proptest::collection::vec(header_line(), 1..8),
+            blank in any::<bool>(),
+            body in "[ -~\r\n]{0,200}",
+        ) {
+            let mut m = lines.concat();
+            if blank {
+                m.push_str("\r\n");
+            }
+            m.push_str(&body);
+            let src = Bytes::from(m);
+            let fast = parse(src.clone());
+            let full = parse_without_shortcut(src);
+            prop_assert_eq!(format!("{:?}", fast.body), format!("{:?}", full.body));
+        }
+    }
+
+    #[test]
+    fn shortcut_is_taken_for_single_parts_only() {
+        let leaf = Bytes::from_static(b"Subject: x\r\nContent-Type: text/plain\r\n\r\nbody\r\n");
+        assert!(single_leaf(&leaf).is_some());
+        let multi = Bytes::from_static(
+            b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
+        );
+        assert!(single_leaf(&multi).is_none());
+        let nested =
+            Bytes::from_static(b"Content-Type: message/rfc822\r\n\r\nSubject: in\r\n\r\nx\r\n");
+        assert!(single_leaf(&nested).is_none());
+        let no_blank = Bytes::from_static(b"Subject: only a header\r\n");
+        assert!(single_leaf(&no_blank).is_none());
     }
 }
