@@ -234,6 +234,26 @@ def vec(name):
         return b"".join(l + b"\r\n" for l in f.read().split(b"\n") if l and not l.startswith(b"#"))
 
 
+def ext_vecs(direction):
+    """The messages of one direction (b"C" or b"S") of each extension .vec file in
+    tests/vectors (rfcNNNN.vec, x-gm-ext-1.vec: records "# C label" / "# S label"), by file."""
+    if not os.path.isdir(VECTORS):
+        return []
+    out = []
+    for fname in sorted(os.listdir(VECTORS)):
+        if not fname.endswith(".vec") or fname.startswith("rfc-"):
+            continue
+        with open(os.path.join(VECTORS, fname), "rb") as f:
+            data = f.read()
+        msgs = b""
+        for rec in (b"\r\n" + data).split(b"\r\n# ")[1:]:
+            label, _, body = rec.partition(b"\n")
+            if label.startswith(direction + b" "):
+                msgs += body if body.endswith(b"\r\n") else body + b"\r\n"
+        out.append((fname[:-len(".vec")], msgs))
+    return out
+
+
 def chunks(data, n):
     """`data` split at line ends into pieces of about `n` bytes."""
     out, start = [], 0
@@ -427,6 +447,9 @@ def imap_command():
         w("trace-" + name, 0, c)
     for i, piece in enumerate(chunks(vec("rfc-commands.vec"), 2000)):
         w("vec-rfc-commands-%d" % i, 0, piece)
+    for name, msgs in ext_vecs(b"C"):
+        for i, piece in enumerate(chunks(msgs, 2000)):
+            w("vec-%s-%d" % (name, i), 0, piece)
 
 
 def imap_response():
@@ -467,6 +490,9 @@ def imap_response():
         w("trace-" + name, 0, s)
     for i, piece in enumerate(chunks(vec("rfc-responses.vec"), 2000)):
         w("vec-rfc-responses-%d" % i, 0, piece)
+    for name, msgs in ext_vecs(b"S"):
+        for i, piece in enumerate(chunks(msgs, 2000)):
+            w("vec-%s-%d" % (name, i), 0, piece)
 
 
 def imap_frame():

@@ -457,6 +457,11 @@ fn fetch_attribute_in(dir: Dir) -> BoxedStrategy<FetchAttribute<'static>> {
         1 => (part_numbers(0), option::of(partial()), any::<bool>())
             .prop_map(|(section, partial, peek)| F::Binary { section, partial, peek }),
         1 => part_numbers(0).prop_map(|section| F::BinarySize { section }),
+        2 => select(vec![
+            F::ModSeq, F::SaveDate, F::EmailId, F::ThreadId, F::Preview { lazy: false },
+            F::Preview { lazy: true }, F::GmailMsgId, F::GmailThrId, F::GmailLabels,
+        ]),
+        1 => unknown_name(KNOWN_FETCH_NAMES).prop_map(F::Other),
     ]
     .boxed()
 }
@@ -732,12 +737,23 @@ pub fn message_data_item() -> impl Strategy<Value = MessageDataItem<'static>> {
         1 => body_structure().prop_map(|b| M::BodyStructure(Box::new(b))),
         2 => (option::of(section()), option::of(any_u32()), nstring())
             .prop_map(|(section, origin, data)| M::BodySection { section, origin, data }),
-        1 => (part_numbers(0), binary_data()).prop_map(|(section, value)| M::Binary { section, value }),
+        1 => (part_numbers(0), option::of(any_u32()), binary_data())
+            .prop_map(|(section, origin, value)| M::Binary { section, origin, value }),
         1 => (part_numbers(0), any_u32()).prop_map(|(section, size)| M::BinarySize { section, size }),
         2 => nz_u32().prop_map(M::Uid),
         1 => nstring().prop_map(M::Rfc822),
         1 => nstring().prop_map(M::Rfc822Header),
         1 => nstring().prop_map(M::Rfc822Text),
+        1 => mod_seq().prop_map(M::ModSeq),
+        1 => option::of(date_time()).prop_map(M::SaveDate),
+        1 => object_id().prop_map(M::EmailId),
+        1 => option::of(object_id()).prop_map(M::ThreadId),
+        1 => nstring().prop_map(M::Preview),
+        1 => any::<u64>().prop_map(M::GmailMsgId),
+        1 => any::<u64>().prop_map(M::GmailThrId),
+        1 => vec(gmail_label(), 0..4).prop_map(M::GmailLabels),
+        1 => (unknown_name(KNOWN_ITEM_NAMES), opaque_value())
+            .prop_map(|(name, value)| M::Other { name, value }),
     ]
 }
 
@@ -750,7 +766,7 @@ pub fn condition() -> impl Strategy<Value = Condition> {
     select(Condition::ALL.iter().map(|(c, _)| *c).collect::<Vec<_>>())
 }
 
-const KNOWN_CODES: [&str; 16] = [
+const KNOWN_CODES: [&str; 22] = [
     "ALERT",
     "BADCHARSET",
     "CAPABILITY",
@@ -767,6 +783,12 @@ const KNOWN_CODES: [&str; 16] = [
     "UIDNOTSTICKY",
     "CLOSED",
     "UNKNOWN-CTE",
+    "HIGHESTMODSEQ",
+    "NOMODSEQ",
+    "MODIFIED",
+    "MAILBOXID",
+    "UIDREQUIRED",
+    "TOOBIG",
 ];
 
 /// A response code (an `Other` never has a known code's name; its text, if any, is printable
@@ -794,7 +816,13 @@ pub fn code() -> impl Strategy<Value = Code<'static>> {
             Code::UidNotSticky,
             Code::Closed,
             Code::UnknownCte,
+            Code::NoModSeq,
+            Code::UidRequired,
+            Code::TooBig,
         ]),
+        mod_seq().prop_map(Code::HighestModSeq),
+        sequence_set_no_last().prop_map(Code::Modified),
+        object_id().prop_map(Code::MailboxId),
         option::of(vec1(charset(), 3)).prop_map(Code::BadCharset),
         vec1(capability(), 5).prop_map(Code::Capability),
         vec(flag_perm(), 0..5).prop_map(Code::PermanentFlags),
@@ -815,10 +843,26 @@ pub fn code() -> impl Strategy<Value = Code<'static>> {
     ]
 }
 
-/// A STATUS attribute.
+/// A STATUS attribute (an `Other` never has a known attribute's name).
 pub fn status_attribute() -> impl Strategy<Value = StatusAttribute> {
-    select(StatusAttribute::ALL.to_vec())
+    prop_oneof![
+        6 => select(StatusAttribute::ALL.to_vec()),
+        1 => unknown_name(KNOWN_STATUS_NAMES).prop_map(|a| StatusAttribute::Other(a.into_static())),
+    ]
 }
+
+const KNOWN_STATUS_NAMES: &[&str] = &[
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "DELETED",
+    "SIZE",
+    "HIGHESTMODSEQ",
+    "MAILBOXID",
+    "APPENDLIMIT",
+];
 
 /// A STATUS attribute with its value.
 pub fn status_value() -> impl Strategy<Value = StatusValue> {
@@ -830,6 +874,15 @@ pub fn status_value() -> impl Strategy<Value = StatusValue> {
         any_u32().prop_map(StatusValue::Unseen),
         any_u32().prop_map(StatusValue::Deleted),
         number64().prop_map(StatusValue::Size),
+        mod_seq_valzer().prop_map(StatusValue::HighestModSeq),
+        object_id().prop_map(|o| StatusValue::MailboxId(o.into_static())),
+        option::of(any_u32()).prop_map(StatusValue::AppendLimit),
+        (unknown_name(KNOWN_STATUS_NAMES), opaque_value()).prop_map(|(name, value)| {
+            StatusValue::Other {
+                name: name.into_static(),
+                value: value.into_static(),
+            }
+        }),
     ]
 }
 
@@ -918,6 +971,20 @@ fn search_key_in(dir: Dir) -> BoxedStrategy<SearchKey<'static>> {
         1 => naive_date().prop_map(K::SentSince),
         1 => sequence_set().prop_map(K::Uid),
         2 => sequence_set().prop_map(K::SequenceSet),
+        1 => (option::of(mod_seq_entry()), mod_seq_valzer())
+            .prop_map(|(entry, mod_seq)| K::ModSeq { entry, mod_seq }),
+        1 => nz_u32().prop_map(K::Older),
+        1 => nz_u32().prop_map(K::Younger),
+        1 => naive_date().prop_map(K::SavedBefore),
+        1 => naive_date().prop_map(K::SavedOn),
+        1 => naive_date().prop_map(K::SavedSince),
+        1 => Just(K::SaveDateSupported),
+        1 => object_id().prop_map(K::EmailId),
+        1 => object_id().prop_map(K::ThreadId),
+        1 => s().prop_map(K::GmailRaw),
+        1 => any::<u64>().prop_map(K::GmailMsgId),
+        1 => any::<u64>().prop_map(K::GmailThrId),
+        1 => gmail_label_in(dir).prop_map(K::GmailLabels),
     ];
     leaf.prop_recursive(4, 16, 3, |inner| {
         prop_oneof![
@@ -956,8 +1023,9 @@ pub fn search_return_data() -> impl Strategy<Value = SearchReturnData<'static>> 
         nz_u32().prop_map(SearchReturnData::Max),
         sequence_set_no_last().prop_map(SearchReturnData::All),
         any_u32().prop_map(SearchReturnData::Count),
+        mod_seq().prop_map(SearchReturnData::ModSeq),
         (
-            label_except(&["MIN", "MAX", "ALL", "COUNT", "UID"]),
+            label_except(&["MIN", "MAX", "ALL", "COUNT", "UID", "MODSEQ"]),
             tagged_ext_value()
         )
             .prop_map(|(l, v)| SearchReturnData::Other(l, v)),
@@ -1067,6 +1135,12 @@ pub fn data() -> impl Strategy<Value = Data<'static>> {
         1 => (option::of(astring()), any::<bool>(), vec(search_return_data(), 0..4))
             .prop_map(|(tag, uid, data)| Data::ESearch { tag, uid, data }),
         1 => vec(nz_u32(), 0..6).prop_map(Data::Search),
+        1 => (vec1(nz_u32(), 5), mod_seq()).prop_map(|(ids, mod_seq)| Data::SearchModSeq { ids, mod_seq }),
+        1 => (any::<bool>(), uid_set()).prop_map(|(earlier, uids)| Data::Vanished { earlier, uids }),
+        1 => vec(nz_u32(), 0..6).prop_map(Data::Sort),
+        1 => (vec1(nz_u32(), 5), mod_seq()).prop_map(|(ids, mod_seq)| Data::SortModSeq { ids, mod_seq }),
+        1 => vec(thread_list(), 0..4).prop_map(Data::Thread),
+        2 => (nz_u32(), vec1(message_data_item(), 4)).prop_map(|(uid, items)| Data::UidFetch { uid, items }),
         1 => vec(flag(), 0..6).prop_map(Data::Flags),
         1 => any_u32().prop_map(Data::Exists),
         1 => any_u32().prop_map(Data::Recent),
@@ -1166,8 +1240,8 @@ pub fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
         password: Secret::new(password),
     });
     let one_mailbox = (0usize..6, mbx()).prop_map(|(k, m)| match k {
-        0 => C::Select(m),
-        1 => C::Examine(m),
+        0 => C::select(m),
+        1 => C::examine(m),
         2 => C::Create(m),
         3 => C::Delete(m),
         4 => C::Subscribe(m),
@@ -1193,21 +1267,31 @@ pub fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
         mailbox,
         attributes,
     });
-    let message = prop_oneof![
-        3 => literal_in(CMD).prop_map(AppendData::Literal),
-        1 => literal8_in(CMD).prop_map(AppendData::Literal8),
-    ];
-    let append = (
-        mbx(),
-        option::of(vec(flag(), 0..4)),
-        option::of(date_time()),
-        message,
-    )
-        .prop_map(|(mailbox, flags, date, message)| C::Append {
+    let append = (mbx(), vec1(append_message(), 3)).prop_map(|(mailbox, messages)| {
+        // An append-data-ext is only recognized as data when the next message starts with
+        // a flag list or a date-time.
+        let mut messages = messages.into_vec();
+        for k in 1..messages.len() {
+            let next = &messages[k];
+            if matches!(messages[k - 1].data, AppendData::Other(..))
+                && next.flags.is_none()
+                && next.date.is_none()
+            {
+                messages[k].flags = Some(Vec::new());
+            }
+        }
+        C::Append {
             mailbox,
-            flags,
-            date,
-            message,
+            messages: Vec1::try_from(messages).expect("non-empty"),
+        }
+    });
+    let select_cmd =
+        (any::<bool>(), mbx(), vec(select_param(), 1..3)).prop_map(|(examine, mailbox, params)| {
+            if examine {
+                C::Examine { mailbox, params }
+            } else {
+                C::Select { mailbox, params }
+            }
         });
     let search = (
         any::<bool>(),
@@ -1221,29 +1305,39 @@ pub fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
             charset,
             criteria,
         });
-    let fetch = (any::<bool>(), sequence_set(), macro_or_attributes_in(CMD)).prop_map(
-        |(uid, set, attributes)| C::Fetch {
+    let fetch = (
+        any::<bool>(),
+        sequence_set(),
+        macro_or_attributes_in(CMD),
+        prop_oneof![3 => Just(Vec::new()), 1 => vec(fetch_modifier(), 1..3)],
+    )
+        .prop_map(|(uid, set, attributes, modifiers)| C::Fetch {
             uid,
             set,
             attributes,
-        },
-    );
+            modifiers,
+        });
+    let store_mods = || prop_oneof![3 => Just(Vec::new()), 1 => vec(store_modifier(), 1..3)];
     let store = (
         any::<bool>(),
         sequence_set(),
+        store_mods(),
         store_mode(),
         any::<bool>(),
         vec(flag(), 0..4),
         any::<bool>(),
     )
-        .prop_map(|(uid, set, mode, silent, flags, paren)| C::Store {
-            uid,
-            set,
-            mode,
-            silent,
-            parenthesized: paren || flags.is_empty(),
-            flags,
-        });
+        .prop_map(
+            |(uid, set, modifiers, mode, silent, flags, paren)| C::Store {
+                uid,
+                set,
+                modifiers,
+                mode,
+                silent,
+                parenthesized: paren || flags.is_empty(),
+                flags,
+            },
+        );
     let copy_move = (any::<bool>(), any::<bool>(), sequence_set(), mbx()).prop_map(
         |(is_move, uid, set, mailbox)| {
             if is_move {
@@ -1269,10 +1363,296 @@ pub fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
         3 => fetch,
         2 => store,
         2 => copy_move,
+        2 => select_cmd,
+        2 => sort_command(),
+        1 => thread_command(),
+        1 => (any::<bool>(), sequence_set(), store_mods(), store_mode(), any::<bool>(), vec(gmail_label_in(CMD), 0..4), any::<bool>())
+            .prop_map(|(uid, set, modifiers, mode, silent, labels, paren)| C::StoreGmailLabels {
+                uid,
+                set,
+                modifiers,
+                mode,
+                silent,
+                parenthesized: paren || labels.is_empty(),
+                labels,
+            }),
     ]
 }
 
 /// A tagged command.
 pub fn command() -> impl Strategy<Value = Command<'static>> {
     (tag(), command_body()).prop_map(|(tag, body)| Command { tag, body })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message-level extensions (RFC 4466, RFC 7162, RFC 5256, RFC 3502, RFC 8474, X-GM-EXT-1)
+// ---------------------------------------------------------------------------------------------
+
+/// FETCH attribute names and macros an unknown attribute must not have.
+const KNOWN_FETCH_NAMES: &[&str] = &[
+    "ENVELOPE",
+    "FLAGS",
+    "INTERNALDATE",
+    "RFC822.SIZE",
+    "RFC822.HEADER",
+    "RFC822.TEXT",
+    "RFC822",
+    "BODYSTRUCTURE",
+    "UID",
+    "BODY",
+    "BODY.PEEK",
+    "BINARY",
+    "BINARY.PEEK",
+    "BINARY.SIZE",
+    "MODSEQ",
+    "SAVEDATE",
+    "EMAILID",
+    "THREADID",
+    "PREVIEW",
+    "X-GM-MSGID",
+    "X-GM-THRID",
+    "X-GM-LABELS",
+    "ALL",
+    "FAST",
+    "FULL",
+];
+
+/// FETCH data item names an unknown item must not have.
+const KNOWN_ITEM_NAMES: &[&str] = &[
+    "FLAGS",
+    "ENVELOPE",
+    "INTERNALDATE",
+    "RFC822.SIZE",
+    "BODY",
+    "BODYSTRUCTURE",
+    "BINARY",
+    "BINARY.SIZE",
+    "UID",
+    "RFC822",
+    "RFC822.HEADER",
+    "RFC822.TEXT",
+    "MODSEQ",
+    "SAVEDATE",
+    "EMAILID",
+    "THREADID",
+    "PREVIEW",
+    "X-GM-MSGID",
+    "X-GM-THRID",
+    "X-GM-LABELS",
+];
+
+/// An atom without `[` that is none of `known` (the name of an unknown item or attribute).
+fn unknown_name(known: &'static [&'static str]) -> impl Strategy<Value = Atom<'static>> {
+    prop_oneof![
+        2 => "X-[A-Z0-9]{1,8}".prop_map(|s| Atom::new(s).expect("atom")),
+        1 => atom(),
+    ]
+    .prop_filter("an unknown name without \"[\"", move |a| {
+        !a.as_str().contains('[') && !ci_in(a.as_str(), known)
+    })
+}
+
+/// A mod-sequence, 1 ..= 2^63 - 1.
+pub fn mod_seq() -> impl Strategy<Value = ModSeq> {
+    prop_oneof![3 => 1u64..100_000, 1 => 1u64..=i64::MAX as u64]
+        .prop_map(|n| ModSeq::new(n).expect("in range"))
+}
+
+/// A mod-sequence or zero.
+pub fn mod_seq_valzer() -> impl Strategy<Value = ModSeqValzer> {
+    number64().prop_map(|n| ModSeqValzer::new(n).expect("in range"))
+}
+
+/// An object identifier (RFC 8474).
+pub fn object_id() -> impl Strategy<Value = ObjectId<'static>> {
+    prop_oneof![
+        4 => "[A-Za-z0-9_-]{1,24}",
+        1 => "[A-Za-z0-9_-]{250,255}",
+    ]
+    .prop_map(|s| ObjectId::new(s).expect("objectid chars"))
+}
+
+fn gmail_label_in(dir: Dir) -> BoxedStrategy<GmailLabel<'static>> {
+    prop_oneof![
+        1 => select(vec!["Inbox", "Sent", "Important", "Drafts", "Trash"])
+            .prop_map(|s| GmailLabel::System(Atom::new(s).expect("atom"))),
+        1 => atom().prop_map(GmailLabel::System),
+        3 => astring_in(dir).prop_map(GmailLabel::Label),
+    ]
+    .boxed()
+}
+
+/// A Gmail label: a system label `\atom` or an astring.
+pub fn gmail_label() -> impl Strategy<Value = GmailLabel<'static>> {
+    gmail_label_in(RESP)
+}
+
+/// An opaque value (synchronizing literals only), nesting at most 3 levels.
+pub fn opaque_value() -> impl Strategy<Value = OpaqueValue<'static>> {
+    let token = prop_oneof![
+        2 => "[A-Za-z0-9][A-Za-z0-9.:-]{0,8}",
+        1 => select(vec!["NIL", "\\Seen", "\\*", "1:*", "$", "[x]", "~a"]).prop_map(str::to_string),
+        1 => vec(select(chars(is_token_char)), 1..8).prop_map(String::from_iter),
+    ]
+    .prop_map(|s| OpaqueValue::Token(OpaqueToken::new(s).expect("token chars")));
+    let leaf = prop_oneof![
+        3 => token,
+        2 => istring().prop_map(OpaqueValue::String),
+        1 => literal8().prop_map(OpaqueValue::Literal8),
+    ];
+    leaf.prop_recursive(3, 12, 4, |inner| {
+        vec(inner, 0..4).prop_map(OpaqueValue::List)
+    })
+}
+
+/// A thread list, nesting at most 4 levels.
+pub fn thread_list() -> impl Strategy<Value = ThreadList> {
+    let leaf = vec1(nz_u32(), 3).prop_map(|ids| ThreadList::Members {
+        ids,
+        nested: Vec::new(),
+    });
+    leaf.prop_recursive(4, 16, 3, |inner| {
+        prop_oneof![
+            (vec1(nz_u32(), 3), vec(inner.clone(), 1..3))
+                .prop_map(|(ids, nested)| ThreadList::Members { ids, nested }),
+            vec1(inner, 3).prop_map(ThreadList::Nested),
+        ]
+    })
+}
+
+fn mod_seq_entry() -> impl Strategy<Value = ModSeqEntry<'static>> {
+    (
+        flag(),
+        select(vec![EntryType::Private, EntryType::Shared, EntryType::All]),
+    )
+        .prop_map(|(flag, entry_type)| ModSeqEntry { flag, entry_type })
+}
+
+/// A QRESYNC parameter (sets without `*` and `$`).
+pub fn qresync_param() -> impl Strategy<Value = QresyncParam> {
+    (
+        nz_u32(),
+        mod_seq(),
+        option::of(uid_set()),
+        option::of((uid_set(), uid_set())),
+    )
+        .prop_map(|(uid_validity, mod_seq, known_uids, m)| QresyncParam {
+            uid_validity,
+            mod_seq,
+            known_uids,
+            seq_match: m.map(|(known_sequence_set, known_uid_set)| SeqMatchData {
+                known_sequence_set,
+                known_uid_set,
+            }),
+        })
+}
+
+/// A SELECT/EXAMINE parameter (an `Other` label is never CONDSTORE or QRESYNC).
+pub fn select_param() -> impl Strategy<Value = SelectParam<'static>> {
+    prop_oneof![
+        2 => Just(SelectParam::Condstore),
+        2 => qresync_param().prop_map(SelectParam::Qresync),
+        1 => (label_except(&["CONDSTORE", "QRESYNC"]), option::of(tagged_ext_value_in(CMD)))
+            .prop_map(|(l, v)| SelectParam::Other(l, v)),
+    ]
+}
+
+/// A FETCH modifier (an `Other` label is never CHANGEDSINCE, VANISHED, nor LAZY, which would
+/// read as PREVIEW's modifier).
+pub fn fetch_modifier() -> impl Strategy<Value = FetchModifier<'static>> {
+    prop_oneof![
+        2 => mod_seq().prop_map(FetchModifier::ChangedSince),
+        1 => Just(FetchModifier::Vanished),
+        1 => (label_except(&["CHANGEDSINCE", "VANISHED", "LAZY"]), option::of(tagged_ext_value_in(CMD)))
+            .prop_map(|(l, v)| FetchModifier::Other(l, v)),
+    ]
+}
+
+/// A STORE modifier (an `Other` label is never UNCHANGEDSINCE).
+pub fn store_modifier() -> impl Strategy<Value = StoreModifier<'static>> {
+    prop_oneof![
+        2 => mod_seq_valzer().prop_map(StoreModifier::UnchangedSince),
+        1 => (label_except(&["UNCHANGEDSINCE"]), option::of(tagged_ext_value_in(CMD)))
+            .prop_map(|(l, v)| StoreModifier::Other(l, v)),
+    ]
+}
+
+/// One APPEND message (literals synchronizing or not; extension labels never UTF8).
+fn append_message() -> impl Strategy<Value = AppendMessage<'static>> {
+    let data = prop_oneof![
+        4 => literal_in(CMD).prop_map(AppendData::Literal),
+        2 => literal8_in(CMD).prop_map(AppendData::Literal8),
+        1 => literal8_in(CMD).prop_map(AppendData::Utf8),
+        1 => (label_except(&["UTF8"]), tagged_ext_value_in(CMD)).prop_map(|(l, v)| AppendData::Other(l, v)),
+    ];
+    (
+        option::of(vec(flag(), 0..4)),
+        option::of(date_time()),
+        prop_oneof![3 => Just(Vec::new()), 1 => vec((label_except(&["UTF8"]), tagged_ext_value_in(CMD)), 1..3)],
+        data,
+    )
+        .prop_map(|(flags, date, extensions, data)| AppendMessage {
+            flags,
+            date,
+            extensions,
+            data,
+        })
+}
+
+/// A sort criterion (an `Other` key is never a known key nor REVERSE).
+pub fn sort_criterion() -> impl Strategy<Value = SortCriterion<'static>> {
+    let known: Vec<SortKey<'static>> = SortKey::KNOWN.iter().map(|(k, _)| k.clone()).collect();
+    let names: Vec<&'static str> = SortKey::KNOWN.iter().map(|(_, n)| *n).collect();
+    let key = prop_oneof![
+        5 => select(known),
+        1 => atom()
+            .prop_filter("not a known sort key", move |a| !ci_in(a.as_str(), &names) && !a.as_str().eq_ignore_ascii_case("REVERSE"))
+            .prop_map(SortKey::Other),
+    ];
+    (any::<bool>(), key).prop_map(|(reverse, key)| SortCriterion { reverse, key })
+}
+
+/// A threading algorithm (an `Other` is never ORDEREDSUBJECT or REFERENCES).
+pub fn thread_algorithm() -> impl Strategy<Value = ThreadAlgorithm<'static>> {
+    prop_oneof![
+        2 => Just(ThreadAlgorithm::OrderedSubject),
+        2 => Just(ThreadAlgorithm::References),
+        1 => atom()
+            .prop_filter("not a known algorithm", |a| !ci_in(a.as_str(), &["ORDEREDSUBJECT", "REFERENCES"]))
+            .prop_map(ThreadAlgorithm::Other),
+    ]
+}
+
+fn sort_command() -> impl Strategy<Value = CommandBody<'static>> {
+    (
+        any::<bool>(),
+        option::of(vec(search_return_option(), 0..3)),
+        vec1(sort_criterion(), 4),
+        charset(),
+        vec1(search_key_in(CMD), 3),
+    )
+        .prop_map(
+            |(uid, returns, criteria, charset, keys)| CommandBody::Sort {
+                uid,
+                returns,
+                criteria,
+                charset,
+                keys,
+            },
+        )
+}
+
+fn thread_command() -> impl Strategy<Value = CommandBody<'static>> {
+    (
+        any::<bool>(),
+        thread_algorithm(),
+        charset(),
+        vec1(search_key_in(CMD), 3),
+    )
+        .prop_map(|(uid, algorithm, charset, keys)| CommandBody::Thread {
+            uid,
+            algorithm,
+            charset,
+            keys,
+        })
 }

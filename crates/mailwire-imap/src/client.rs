@@ -168,7 +168,7 @@ impl Kind {
         match body {
             CommandBody::Login { .. } => Kind::Login,
             CommandBody::Authenticate { .. } => Kind::Authenticate,
-            CommandBody::Select(_) | CommandBody::Examine(_) => Kind::Select,
+            CommandBody::Select { .. } | CommandBody::Examine { .. } => Kind::Select,
             CommandBody::Close | CommandBody::Unselect => Kind::Unselect,
             CommandBody::Logout => Kind::Logout,
             CommandBody::StartTls => Kind::StartTls,

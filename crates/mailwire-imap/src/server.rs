@@ -285,7 +285,7 @@ impl Connection {
             CommandBody::Login { .. } | CommandBody::Authenticate { .. } if ok => {
                 self.state = State::Authenticated
             }
-            CommandBody::Select(_) | CommandBody::Examine(_) => {
+            CommandBody::Select { .. } | CommandBody::Examine { .. } => {
                 self.state = if ok {
                     State::Selected
                 } else {

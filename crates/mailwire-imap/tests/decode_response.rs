@@ -773,23 +773,25 @@ fn kat_codes_falling_back_to_other() {
         decode(&line("* OK [HIGHESTMODSEQ 715194045007] Highest")),
         untagged(
             StatusKind::Ok,
+            Some(Code::HighestModSeq(ModSeq::new(715_194_045_007).unwrap())),
+            "Highest"
+        )
+    );
+    // A typed code whose argument does not fit falls back to Other.
+    assert_eq!(
+        decode(&line("* OK [HIGHESTMODSEQ 0] Zero")),
+        untagged(
+            StatusKind::Ok,
             Some(Code::Other {
                 name: atom("HIGHESTMODSEQ"),
-                text: Some(text("715194045007"))
+                text: Some(text("0"))
             }),
-            "Highest"
+            "Zero"
         )
     );
     assert_eq!(
         decode(&line("* OK [NOMODSEQ] Sorry")),
-        untagged(
-            StatusKind::Ok,
-            Some(Code::Other {
-                name: atom("NOMODSEQ"),
-                text: None
-            }),
-            "Sorry"
-        )
+        untagged(StatusKind::Ok, Some(Code::NoModSeq), "Sorry")
     );
     // A known code with arguments it does not take, or missing ones.
     assert_eq!(
@@ -1234,8 +1236,14 @@ fn kat_status() {
             values: vec![]
         }
     );
-    // StatusValue has no variant for other attributes (RFC 7162 HIGHESTMODSEQ...).
-    fails(&line("* STATUS x (HIGHESTMODSEQ 7)"), &opts());
+    // Extension attributes are typed (RFC 7162 HIGHESTMODSEQ; more in tests/extensions.rs).
+    assert_eq!(
+        data(&line("* STATUS x (HIGHESTMODSEQ 7)")),
+        Data::Status {
+            mailbox: Mailbox::Other(a_atom("x")),
+            values: vec![StatusValue::HighestModSeq(ModSeqValzer::new(7).unwrap())]
+        }
+    );
 }
 
 #[test]
@@ -1289,8 +1297,8 @@ fn kat_esearch_and_search() {
             ],
         }
     );
-    // Unknown items (RFC 7162 MODSEQ, RFC 9394 PARTIAL) and a known item with an unexpected
-    // value are kept as search-ret-data-ext; the tag-string may be an atom.
+    // MODSEQ (RFC 4731 §3.2) is typed; unknown items (RFC 9394 PARTIAL) and a known item with an
+    // unexpected value are kept as search-ret-data-ext; the tag-string may be an atom.
     assert_eq!(
         data(&line(
             "* ESEARCH (tag a1) ALL 1 MODSEQ 12345678901 PARTIAL (1:10 1,3) MIN 0"
@@ -1300,10 +1308,7 @@ fn kat_esearch_and_search() {
             uid: false,
             data: vec![
                 SearchReturnData::All(seqset("1")),
-                SearchReturnData::Other(
-                    TaggedLabel::new("MODSEQ").unwrap(),
-                    TaggedExtValue::Simple(TaggedExtSimple::Number(12_345_678_901))
-                ),
+                SearchReturnData::ModSeq(ModSeq::new(12_345_678_901).unwrap()),
                 SearchReturnData::Other(
                     TaggedLabel::new("PARTIAL").unwrap(),
                     TaggedExtValue::Comp(Some(TaggedExtComp::Many(v1(vec![
@@ -1406,8 +1411,14 @@ fn kat_fetch_simple_items() {
         )
     );
     fails(&line("* 1 FETCH ()"), &opts());
-    // MessageDataItem has no variant for other items (RFC 7162 MODSEQ, Gmail X-GM-*...).
-    fails(&line("* 1 FETCH (UID 1 MODSEQ (7))"), &opts());
+    // Extension items are typed (RFC 7162 MODSEQ; more in tests/extensions.rs).
+    assert_eq!(
+        fetch(&line("* 1 FETCH (UID 1 MODSEQ (7))")).1,
+        vec![
+            MessageDataItem::Uid(nz(1)),
+            MessageDataItem::ModSeq(ModSeq::new(7).unwrap())
+        ]
+    );
 }
 
 #[test]
@@ -1547,6 +1558,7 @@ fn kat_fetch_binary() {
         vec![
             MessageDataItem::Binary {
                 section: vec![nz(1)],
+                origin: None,
                 value: BinaryData::Literal8(Literal8 {
                     data: (&b"\x00\x01\r\n"[..]).into(),
                     mode: LiteralMode::Sync
@@ -1558,10 +1570,12 @@ fn kat_fetch_binary() {
             },
             MessageDataItem::Binary {
                 section: vec![],
+                origin: None,
                 value: BinaryData::NString(NIL)
             },
             MessageDataItem::Binary {
                 section: vec![nz(2), nz(1)],
+                origin: None,
                 value: BinaryData::NString(ns("ab"))
             },
             MessageDataItem::BinarySize {

@@ -77,7 +77,7 @@ impl App {
                 ))))
                 .unwrap();
             }
-            Select(_) => {
+            Select { .. } => {
                 conn.send(Response::Data(Data::Exists(self.messages.len() as u32)))
                     .unwrap();
                 conn.complete(StatusKind::Ok, Some(Code::ReadWrite), "selected")
@@ -102,8 +102,10 @@ impl App {
                 }
                 conn.complete(StatusKind::Ok, None, "fetched").unwrap();
             }
-            Append { message, .. } => {
-                self.appended.push(message.data().to_vec());
+            Append { messages, .. } => {
+                for m in messages.iter() {
+                    self.appended.push(m.data.data().to_vec());
+                }
                 conn.complete(StatusKind::Ok, None, "appended").unwrap();
             }
             Idle => {
@@ -271,7 +273,7 @@ fn session_with_literals_both_ways() {
                 .any(|e| matches!(e, client::Event::Data(Data::Capability(_))))
         );
         p.login();
-        let (k, _) = p.call(CommandBody::Select(Mailbox::Inbox));
+        let (k, _) = p.call(CommandBody::select(Mailbox::Inbox));
         assert_eq!(k, StatusKind::Ok);
         assert_eq!(p.client.state(), State::Selected);
         let (k, evs) = p.call(CommandBody::Fetch {
@@ -285,6 +287,7 @@ fn session_with_literals_both_ways() {
                     peek: true,
                 },
             ]),
+            modifiers: vec![],
         });
         assert_eq!(k, StatusKind::Ok);
         let bodies: Vec<Vec<u8>> = evs
@@ -304,12 +307,12 @@ fn session_with_literals_both_ways() {
         assert_eq!(bodies, p.app.messages, "chunk {chunk}");
         // APPEND with a synchronizing literal: the client waits for "+".
         let msg = b"From: x\r\n\r\nline with CRLF\r\n.\r\n".to_vec();
-        let (k, _) = p.call(CommandBody::Append {
-            mailbox: mailbox("Sent"),
-            flags: Some(vec![Flag::Seen]),
-            date: None,
-            message: AppendData::Literal(Literal::new(msg.clone()).unwrap()),
-        });
+        let (k, _) = p.call(CommandBody::append(
+            mailbox("Sent"),
+            Some(vec![Flag::Seen]),
+            None,
+            AppendData::Literal(Literal::new(msg.clone()).unwrap()),
+        ));
         assert_eq!(k, StatusKind::Ok);
         assert_eq!(p.app.appended, vec![msg]);
         let (k, evs) = p.call(CommandBody::Logout);
@@ -332,12 +335,12 @@ fn rejected_literal_drops_the_rest_of_the_command() {
     p.app.reject_literals = true;
     p.run();
     p.login();
-    let (k, _) = p.call(CommandBody::Append {
-        mailbox: Mailbox::Inbox,
-        flags: None,
-        date: None,
-        message: AppendData::Literal(Literal::new(&b"data"[..]).unwrap()),
-    });
+    let (k, _) = p.call(CommandBody::append(
+        Mailbox::Inbox,
+        None,
+        None,
+        AppendData::Literal(Literal::new(&b"data"[..]).unwrap()),
+    ));
     assert_eq!(k, StatusKind::No);
     assert!(p.app.appended.is_empty());
     // The connection is in sync: the next command works.
@@ -349,7 +352,7 @@ fn idle_sees_updates_and_ends_with_done() {
     let mut p = Pair::new(Pair::plaintext());
     p.run();
     p.login();
-    p.call(CommandBody::Select(Mailbox::Inbox));
+    p.call(CommandBody::select(Mailbox::Inbox));
     let start = p.events.len();
     let tag = p.client.enqueue(CommandBody::Idle).unwrap();
     p.run();
@@ -506,12 +509,12 @@ fn literal_plus_sends_without_waiting() {
     });
     c.feed(b"* PREAUTH hi\r\n");
     assert!(matches!(c.next(), Ok(client::Event::Greeting(_))));
-    c.enqueue(CommandBody::Append {
-        mailbox: Mailbox::Inbox,
-        flags: None,
-        date: None,
-        message: AppendData::Literal(Literal::new(&b"abc"[..]).unwrap()),
-    })
+    c.enqueue(CommandBody::append(
+        Mailbox::Inbox,
+        None,
+        None,
+        AppendData::Literal(Literal::new(&b"abc"[..]).unwrap()),
+    ))
     .unwrap();
     match c.next() {
         Err(Interrupt::Io(Io::Output(b))) => assert_eq!(b, b"A1 APPEND INBOX {3+}\r\nabc\r\n"),

@@ -48,21 +48,27 @@ fn raw_client_stream_with_literals() {
                 "username": {"String": {"Literal": {"data": "fred", "mode": "Sync"}}},
                 "password": "/* REDACTED */",
             }}}),
-            json!({"tag": "a2", "body": {"Select": "Inbox"}}),
+            json!({"tag": "a2", "body": {"Select": {"mailbox": "Inbox", "params": []}}}),
             json!({"tag": "a3", "body": {"Append": {
                 "mailbox": {"Other": {"Atom": "saved"}},
-                "flags": ["Seen"],
-                "date": {
-                    "date": {"year": 2024, "month": 1, "day": 5},
-                    "hour": 10, "minute": 0, "second": 0, "zone_minutes": 60,
-                },
-                "message": {"Literal": {"data": "Hello\r\nworld", "mode": "Sync"}},
+                "messages": [{
+                    "flags": ["Seen"],
+                    "date": {
+                        "date": {"year": 2024, "month": 1, "day": 5},
+                        "hour": 10, "minute": 0, "second": 0, "zone_minutes": 60,
+                    },
+                    "extensions": [],
+                    "data": {"Literal": {"data": "Hello\r\nworld", "mode": "Sync"}},
+                }],
             }}}),
             json!({"tag": "a4", "body": {"Append": {
                 "mailbox": {"Other": {"Atom": "Drafts"}},
-                "flags": null,
-                "date": null,
-                "message": {"Literal": {"data": "abc", "mode": "NonSync"}},
+                "messages": [{
+                    "flags": null,
+                    "date": null,
+                    "extensions": [],
+                    "data": {"Literal": {"data": "abc", "mode": "NonSync"}},
+                }],
             }}}),
             json!({"tag": "a5", "body": "Logout"}),
         ]
@@ -245,7 +251,7 @@ fn transcript_authenticate_and_idle() {
                 "GSSAPI authentication successful"
             ),
             // After the tagged completion, client lines are commands again.
-            json!({"tag": "A002", "body": {"Select": "Inbox"}}),
+            json!({"tag": "A002", "body": {"Select": {"mailbox": "Inbox", "params": []}}}),
             json!({"Data": {"Exists": 3}}),
             tagged("A002", "Ok", json!("ReadWrite"), "SELECT completed"),
             json!({"tag": "A003", "body": "Idle"}),
@@ -329,6 +335,7 @@ S: A003 OK FETCH completed
             "uid": false,
             "set": {"Set": [{"Single": {"Value": 4}}]},
             "attributes": {"Attributes": ["Flags"]},
+            "modifiers": [],
         }}})
     );
     assert_eq!(

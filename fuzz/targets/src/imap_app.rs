@@ -160,7 +160,7 @@ impl App {
                         self.complete(conn, k, None);
                         self.starttls_ok |= k == StatusKind::Ok;
                     }
-                    CommandBody::Select(_) | CommandBody::Examine(_) => {
+                    CommandBody::Select { .. } | CommandBody::Examine { .. } => {
                         self.some_untagged(conn);
                         let k = self.kind();
                         self.complete(conn, k, Some(Code::ReadWrite));

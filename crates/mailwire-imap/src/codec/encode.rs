@@ -40,6 +40,8 @@ use base64::Engine as _;
 
 use crate::types::*;
 
+mod ext;
+
 /// A piece of an encoded message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fragment {
@@ -731,6 +733,15 @@ impl Encode for FetchAttribute<'_> {
             F::Rfc822 => ctx.push(b"RFC822"),
             F::Rfc822Header => ctx.push(b"RFC822.HEADER"),
             F::Rfc822Text => ctx.push(b"RFC822.TEXT"),
+            ext @ (F::ModSeq
+            | F::SaveDate
+            | F::EmailId
+            | F::ThreadId
+            | F::Preview { .. }
+            | F::GmailMsgId
+            | F::GmailThrId
+            | F::GmailLabels
+            | F::Other(_)) => ext::fetch_attribute(ctx, ext),
         }
     }
 }
@@ -808,9 +819,18 @@ impl Encode for MessageDataItem<'_> {
                 ctx.sp();
                 data.encode_ctx(ctx);
             }
-            M::Binary { section, value } => {
+            M::Binary {
+                section,
+                origin,
+                value,
+            } => {
                 ctx.push(b"BINARY");
                 section_binary(ctx, section);
+                if let Some(o) = origin {
+                    ctx.push_byte(b'<');
+                    ctx.push_number(*o as u64);
+                    ctx.push_byte(b'>');
+                }
                 ctx.sp();
                 value.encode_ctx(ctx);
             }
@@ -836,6 +856,15 @@ impl Encode for MessageDataItem<'_> {
                 ctx.push(b"RFC822.TEXT ");
                 s.encode_ctx(ctx);
             }
+            ext @ (M::ModSeq(_)
+            | M::SaveDate(_)
+            | M::EmailId(_)
+            | M::ThreadId(_)
+            | M::Preview(_)
+            | M::GmailMsgId(_)
+            | M::GmailThrId(_)
+            | M::GmailLabels(_)
+            | M::Other { .. }) => ext::message_data_item(ctx, ext),
         }
     }
 }
@@ -1148,6 +1177,12 @@ impl Encode for Code<'_> {
                     t.encode_ctx(ctx);
                 }
             }
+            ext @ (Code::HighestModSeq(_)
+            | Code::NoModSeq
+            | Code::Modified(_)
+            | Code::MailboxId(_)
+            | Code::UidRequired
+            | Code::TooBig) => ext::code(ctx, ext),
         }
     }
 }
@@ -1168,6 +1203,10 @@ impl Encode for StatusValue {
             StatusValue::Unseen(n) => (b"UNSEEN ", n as u64),
             StatusValue::Deleted(n) => (b"DELETED ", n as u64),
             StatusValue::Size(n) => (b"SIZE ", n),
+            ref ext @ (StatusValue::HighestModSeq(_)
+            | StatusValue::MailboxId(_)
+            | StatusValue::AppendLimit(_)
+            | StatusValue::Other { .. }) => return ext::status_value(ctx, ext),
         };
         ctx.push(name);
         ctx.push_number(n);
@@ -1213,7 +1252,11 @@ impl Encode for TaggedExtValue<'_> {
 }
 
 /// `label [SP value]`.
-fn labelled(ctx: &mut EncodeContext, label: &TaggedLabel<'_>, value: Option<&TaggedExtValue<'_>>) {
+pub(crate) fn labelled(
+    ctx: &mut EncodeContext,
+    label: &TaggedLabel<'_>,
+    value: Option<&TaggedExtValue<'_>>,
+) {
     label.encode_ctx(ctx);
     if let Some(v) = value {
         ctx.sp();
@@ -1280,6 +1323,19 @@ impl Encode for SearchKey<'_> {
             K::Unseen => ctx.push(b"UNSEEN"),
             K::SequenceSet(set) => set.encode_ctx(ctx),
             K::And(keys) => ctx.paren(keys),
+            ext @ (K::ModSeq { .. }
+            | K::Older(_)
+            | K::Younger(_)
+            | K::SavedBefore(_)
+            | K::SavedOn(_)
+            | K::SavedSince(_)
+            | K::SaveDateSupported
+            | K::EmailId(_)
+            | K::ThreadId(_)
+            | K::GmailRaw(_)
+            | K::GmailMsgId(_)
+            | K::GmailThrId(_)
+            | K::GmailLabels(_)) => ext::search_key(ctx, ext),
         }
     }
 }
@@ -1317,6 +1373,10 @@ impl Encode for SearchReturnData<'_> {
                 ctx.push_number(*n as u64);
             }
             SearchReturnData::Other(label, value) => labelled(ctx, label, Some(value)),
+            SearchReturnData::ModSeq(m) => {
+                ctx.push(b"MODSEQ ");
+                ctx.push_number(m.get());
+            }
         }
     }
 }
@@ -1550,6 +1610,12 @@ impl Encode for Data<'_> {
                 ctx.push(b" FETCH ");
                 ctx.paren(items);
             }
+            ext @ (Data::SearchModSeq { .. }
+            | Data::Vanished { .. }
+            | Data::Sort(_)
+            | Data::SortModSeq { .. }
+            | Data::Thread(_)
+            | Data::UidFetch { .. }) => ext::data(ctx, ext),
         }
         ctx.crlf();
     }
@@ -1606,6 +1672,12 @@ impl Encode for AppendData<'_> {
         match self {
             AppendData::Literal(l) => l.encode_ctx(ctx),
             AppendData::Literal8(l) => l.encode_ctx(ctx),
+            AppendData::Utf8(l) => {
+                ctx.push(b"UTF8 (");
+                l.encode_ctx(ctx);
+                ctx.push_byte(b')');
+            }
+            AppendData::Other(label, value) => labelled(ctx, label, Some(value)),
         }
     }
 }
@@ -1654,8 +1726,14 @@ impl Encode for CommandBody<'_> {
                     c.encode_ctx(ctx);
                 }
             }
-            C::Select(m) => one(ctx, b"SELECT ", m),
-            C::Examine(m) => one(ctx, b"EXAMINE ", m),
+            C::Select { mailbox, params } => {
+                one(ctx, b"SELECT ", mailbox);
+                ext::params(ctx, params);
+            }
+            C::Examine { mailbox, params } => {
+                one(ctx, b"EXAMINE ", mailbox);
+                ext::params(ctx, params);
+            }
             C::Create(m) => one(ctx, b"CREATE ", m),
             C::Delete(m) => one(ctx, b"DELETE ", m),
             C::Rename { from, to } => {
@@ -1703,23 +1781,12 @@ impl Encode for CommandBody<'_> {
                 ctx.sp();
                 ctx.paren(attributes);
             }
-            C::Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => {
+            C::Append { mailbox, messages } => {
                 one(ctx, b"APPEND ", mailbox);
-                if let Some(f) = flags {
+                for m in messages {
                     ctx.sp();
-                    ctx.paren(f);
+                    m.encode_ctx(ctx);
                 }
-                if let Some(d) = date {
-                    ctx.sp();
-                    d.encode_ctx(ctx);
-                }
-                ctx.sp();
-                message.encode_ctx(ctx);
             }
             C::Idle => ctx.push(b"IDLE"),
             C::Check => ctx.push(b"CHECK"),
@@ -1752,15 +1819,18 @@ impl Encode for CommandBody<'_> {
                 uid: u,
                 set,
                 attributes,
+                modifiers,
             } => {
                 uid(ctx, *u);
                 one(ctx, b"FETCH ", set);
                 ctx.sp();
                 attributes.encode_ctx(ctx);
+                ext::params(ctx, modifiers);
             }
             C::Store {
                 uid: u,
                 set,
+                modifiers,
                 mode,
                 silent,
                 flags,
@@ -1768,6 +1838,7 @@ impl Encode for CommandBody<'_> {
             } => {
                 uid(ctx, *u);
                 one(ctx, b"STORE ", set);
+                ext::store_modifiers(ctx, modifiers);
                 ctx.sp();
                 mode.encode_ctx(ctx);
                 if *silent {
@@ -1799,6 +1870,9 @@ impl Encode for CommandBody<'_> {
                 one(ctx, b"MOVE ", set);
                 ctx.sp();
                 mailbox.encode_ctx(ctx);
+            }
+            ext @ (C::Sort { .. } | C::Thread { .. } | C::StoreGmailLabels { .. }) => {
+                ext::command_body(ctx, ext)
             }
         }
     }
@@ -1965,10 +2039,10 @@ mod tests {
     fn non_synchronizing_and_binary_literals() {
         let c = Command {
             tag: tag("A1"),
-            body: CommandBody::Append {
-                mailbox: Mailbox::Inbox,
-                flags: Some(vec![Flag::Seen, Flag::Keyword(atom("$Forwarded"))]),
-                date: Some(
+            body: CommandBody::append(
+                Mailbox::Inbox,
+                Some(vec![Flag::Seen, Flag::Keyword(atom("$Forwarded"))]),
+                Some(
                     DateTime::new(
                         NaiveDate::new(1994, 2, 7).expect("date"),
                         21,
@@ -1978,10 +2052,10 @@ mod tests {
                     )
                     .expect("date-time"),
                 ),
-                message: AppendData::Literal(
+                AppendData::Literal(
                     Literal::with_mode(&b"Hi\r\n"[..], LiteralMode::NonSync).expect("literal"),
                 ),
-            },
+            ),
         };
         assert_eq!(
             wire(&c),
@@ -1989,15 +2063,15 @@ mod tests {
         );
         let c = Command {
             tag: tag("A2"),
-            body: CommandBody::Append {
-                mailbox: Mailbox::Other(astr("Sent")),
-                flags: Some(vec![]),
-                date: None,
-                message: AppendData::Literal8(Literal8 {
+            body: CommandBody::append(
+                Mailbox::Other(astr("Sent")),
+                Some(vec![]),
+                None,
+                AppendData::Literal8(Literal8 {
                     data: Cow::Borrowed(b"a\0b"),
                     mode: LiteralMode::Sync,
                 }),
-            },
+            ),
         };
         let enc = c.encode();
         assert_eq!(
@@ -2015,7 +2089,7 @@ mod tests {
         assert_eq!(cmd("a2", CommandBody::Noop), "a2 NOOP\r\n");
         assert_eq!(cmd("a3", CommandBody::Idle), "a3 IDLE\r\n");
         assert_eq!(
-            cmd("a4", CommandBody::Select(Mailbox::Inbox)),
+            cmd("a4", CommandBody::select(Mailbox::Inbox)),
             "a4 SELECT INBOX\r\n"
         );
         assert_eq!(
@@ -2095,6 +2169,7 @@ mod tests {
                     uid: false,
                     set: set(&[(2, Some(4))]),
                     attributes,
+                    modifiers: vec![],
                 },
             )
         };
@@ -2158,7 +2233,8 @@ mod tests {
                 CommandBody::Fetch {
                     uid: true,
                     set: SequenceSet::LastResult,
-                    attributes: MacroOrAttributes::Macro(Macro::Fast)
+                    attributes: MacroOrAttributes::Macro(Macro::Fast),
+                    modifiers: vec![],
                 }
             ),
             "A1 UID FETCH $ FAST\r\n"
@@ -2173,6 +2249,7 @@ mod tests {
                 CommandBody::Store {
                     uid: false,
                     set: set(&[(2, Some(4))]),
+                    modifiers: vec![],
                     mode,
                     silent,
                     flags,
@@ -2710,6 +2787,7 @@ mod tests {
         assert_eq!(
             fetch(MessageDataItem::Binary {
                 section: vec![nz(1), nz(2)],
+                origin: None,
                 value: BinaryData::Literal8(Literal8 {
                     data: Cow::Borrowed(b"\0\x01"),
                     mode: LiteralMode::Sync

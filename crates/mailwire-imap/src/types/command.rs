@@ -5,13 +5,16 @@ use mailwire_core::Secret;
 use super::capability::AuthMechanism;
 use super::core::{AString, Atom, Charset, Literal, Literal8, Tag, Vec1};
 use super::datetime::DateTime;
+use super::ext_items::GmailLabel;
 use super::extension::{TaggedExtValue, TaggedLabel};
 use super::fetch::MacroOrAttributes;
 use super::flag::Flag;
 use super::mailbox::{ListMailbox, Mailbox};
 use super::search::{SearchKey, SearchReturnOption};
 use super::sequence::SequenceSet;
+use super::sort::{SortCriterion, ThreadAlgorithm};
 use super::status::StatusAttribute;
+use super::sync::{FetchModifier, SelectParam, StoreModifier};
 
 /// A tagged command (RFC 9051 §9, `command`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,22 +86,57 @@ pub enum ListReturnOption<'a> {
     Other(TaggedLabel<'a>, Option<TaggedExtValue<'a>>),
 }
 
-/// The message of an APPEND: a literal, or a `~{n}` literal8 (RFC 3516 §4.4).
+/// The message of an APPEND: a literal, a `~{n}` literal8 (RFC 3516 §4.4), `UTF8 (literal8)`
+/// (RFC 6855 §4) or an `append-data-ext` (RFC 4466 §2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum AppendData<'a> {
     /// `literal`
     Literal(Literal<'a>),
     /// `literal8` (BINARY)
     Literal8(Literal8<'a>),
+    /// `"UTF8" SP "(" literal8 ")"` (RFC 6855 §4, UTF8=ACCEPT; removed again by RFC 9755)
+    Utf8(Literal8<'a>),
+    /// `append-data-ext = tagged-ext` (RFC 4466 §2.1): a data form this crate does not know
+    /// (such as CATENATE, RFC 4469), kept as sent.
+    Other(TaggedLabel<'a>, TaggedExtValue<'a>),
 }
 
 impl AppendData<'_> {
-    /// The message bytes.
+    /// The message bytes; empty for [`AppendData::Other`], whose data is in its value.
     pub fn data(&self) -> &[u8] {
         match self {
             AppendData::Literal(l) => l.data(),
-            AppendData::Literal8(l) => &l.data,
+            AppendData::Literal8(l) | AppendData::Utf8(l) => &l.data,
+            AppendData::Other(..) => &[],
+        }
+    }
+}
+
+/// One message of an APPEND (RFC 4466 §2.1 `append-message = append-opts SP append-data`;
+/// several with MULTIAPPEND, RFC 3502).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AppendMessage<'a> {
+    /// Flags to set; `None` when the list is absent.
+    pub flags: Option<Vec<Flag<'a>>>,
+    /// The internal date.
+    pub date: Option<DateTime>,
+    /// `append-ext`s (RFC 4466 §2.1): message metadata extensions, kept as sent.
+    pub extensions: Vec<(TaggedLabel<'a>, TaggedExtValue<'a>)>,
+    /// The message.
+    pub data: AppendData<'a>,
+}
+
+impl<'a> AppendMessage<'a> {
+    /// A message without flags, date or extensions.
+    pub fn new(data: AppendData<'a>) -> Self {
+        AppendMessage {
+            flags: None,
+            date: None,
+            extensions: Vec::new(),
+            data,
         }
     }
 }
@@ -132,10 +170,20 @@ pub enum CommandBody<'a> {
     },
     /// `ENABLE capability...` (§6.3.1, RFC 5161)
     Enable(Vec1<Atom<'a>>),
-    /// `SELECT mailbox` (§6.3.2)
-    Select(Mailbox<'a>),
-    /// `EXAMINE mailbox` (§6.3.3)
-    Examine(Mailbox<'a>),
+    /// `SELECT mailbox [(params)]` (§6.3.2; parameters RFC 4466, RFC 7162)
+    Select {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// `select-params`; empty when absent.
+        params: Vec<SelectParam<'a>>,
+    },
+    /// `EXAMINE mailbox [(params)]` (§6.3.3; parameters RFC 4466, RFC 7162)
+    Examine {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// `select-params`; empty when absent.
+        params: Vec<SelectParam<'a>>,
+    },
     /// `CREATE mailbox` (§6.3.4)
     Create(Mailbox<'a>),
     /// `DELETE mailbox` (§6.3.5)
@@ -180,16 +228,13 @@ pub enum CommandBody<'a> {
         /// The attributes asked for.
         attributes: Vec1<StatusAttribute>,
     },
-    /// `APPEND mailbox [(flags)] [date-time] literal` (§6.3.12)
+    /// `APPEND mailbox 1*append-message` (§6.3.12; several messages with MULTIAPPEND, RFC 3502;
+    /// RFC 4466 §2.1). [`CommandBody::append`] builds the usual one-message form.
     Append {
         /// The destination.
         mailbox: Mailbox<'a>,
-        /// Flags to set; `None` when the list is absent.
-        flags: Option<Vec<Flag<'a>>>,
-        /// The internal date.
-        date: Option<DateTime>,
-        /// The message.
-        message: AppendData<'a>,
+        /// The messages, appended atomically.
+        messages: Vec1<AppendMessage<'a>>,
     },
     /// `IDLE` (§6.3.13, RFC 2177); the client ends it with `DONE`.
     Idle,
@@ -222,13 +267,18 @@ pub enum CommandBody<'a> {
         set: SequenceSet,
         /// What to fetch.
         attributes: MacroOrAttributes<'a>,
+        /// `fetch-modifiers` (RFC 4466, RFC 7162); empty when absent.
+        modifiers: Vec<FetchModifier<'a>>,
     },
-    /// `[UID] STORE set [+-]FLAGS[.SILENT] flags` (§6.4.6)
+    /// `[UID] STORE set [(modifiers)] [+-]FLAGS[.SILENT] flags` (§6.4.6; modifiers RFC 4466,
+    /// RFC 7162)
     Store {
         /// `UID STORE`.
         uid: bool,
         /// The messages.
         set: SequenceSet,
+        /// `store-modifiers`; empty when absent.
+        modifiers: Vec<StoreModifier<'a>>,
         /// Replace, add or remove.
         mode: StoreMode,
         /// `.SILENT`: no untagged FETCH.
@@ -256,6 +306,84 @@ pub enum CommandBody<'a> {
         /// The destination.
         mailbox: Mailbox<'a>,
     },
+    /// `[UID] SORT [RETURN (...)] (criteria) charset keys` (RFC 5256; RETURN from RFC 5267
+    /// ESORT)
+    Sort {
+        /// `UID SORT`.
+        uid: bool,
+        /// `RETURN (...)` (ESORT); `None` when absent.
+        returns: Option<Vec<SearchReturnOption<'a>>>,
+        /// The sort criteria, in priority order.
+        criteria: Vec1<SortCriterion<'a>>,
+        /// The charset of the search strings (mandatory).
+        charset: Charset<'a>,
+        /// The search keys (ANDed).
+        keys: Vec1<SearchKey<'a>>,
+    },
+    /// `[UID] THREAD algorithm charset keys` (RFC 5256)
+    Thread {
+        /// `UID THREAD`.
+        uid: bool,
+        /// The threading algorithm.
+        algorithm: ThreadAlgorithm<'a>,
+        /// The charset of the search strings (mandatory).
+        charset: Charset<'a>,
+        /// The search keys (ANDed).
+        keys: Vec1<SearchKey<'a>>,
+    },
+    /// `[UID] STORE set [(modifiers)] [+-]X-GM-LABELS[.SILENT] labels` (Gmail X-GM-EXT-1)
+    StoreGmailLabels {
+        /// `UID STORE`.
+        uid: bool,
+        /// The messages.
+        set: SequenceSet,
+        /// `store-modifiers`; empty when absent.
+        modifiers: Vec<StoreModifier<'a>>,
+        /// Replace, add or remove.
+        mode: StoreMode,
+        /// `.SILENT`: no untagged FETCH.
+        silent: bool,
+        /// The labels.
+        labels: Vec<GmailLabel<'a>>,
+        /// Whether the labels were sent in parentheses.
+        parenthesized: bool,
+    },
+}
+
+impl<'a> CommandBody<'a> {
+    /// `SELECT mailbox` without parameters.
+    pub fn select(mailbox: Mailbox<'a>) -> Self {
+        CommandBody::Select {
+            mailbox,
+            params: Vec::new(),
+        }
+    }
+
+    /// `EXAMINE mailbox` without parameters.
+    pub fn examine(mailbox: Mailbox<'a>) -> Self {
+        CommandBody::Examine {
+            mailbox,
+            params: Vec::new(),
+        }
+    }
+
+    /// `APPEND mailbox [(flags)] [date-time] data`: one message.
+    pub fn append(
+        mailbox: Mailbox<'a>,
+        flags: Option<Vec<Flag<'a>>>,
+        date: Option<DateTime>,
+        data: AppendData<'a>,
+    ) -> Self {
+        CommandBody::Append {
+            mailbox,
+            messages: Vec1::one(AppendMessage {
+                flags,
+                date,
+                extensions: Vec::new(),
+                data,
+            }),
+        }
+    }
 }
 
 impl CommandBody<'_> {
@@ -270,8 +398,8 @@ impl CommandBody<'_> {
             Authenticate { .. } => "AUTHENTICATE",
             Login { .. } => "LOGIN",
             Enable(_) => "ENABLE",
-            Select(_) => "SELECT",
-            Examine(_) => "EXAMINE",
+            Select { .. } => "SELECT",
+            Examine { .. } => "EXAMINE",
             Create(_) => "CREATE",
             Delete(_) => "DELETE",
             Rename { .. } => "RENAME",
@@ -298,6 +426,12 @@ impl CommandBody<'_> {
             Copy { uid: true, .. } => "UID COPY",
             Move { uid: false, .. } => "MOVE",
             Move { uid: true, .. } => "UID MOVE",
+            Sort { uid: false, .. } => "SORT",
+            Sort { uid: true, .. } => "UID SORT",
+            Thread { uid: false, .. } => "THREAD",
+            Thread { uid: true, .. } => "UID THREAD",
+            StoreGmailLabels { uid: false, .. } => "STORE",
+            StoreGmailLabels { uid: true, .. } => "UID STORE",
         }
     }
 
@@ -309,8 +443,8 @@ impl CommandBody<'_> {
             Capability | Noop | Logout => state != State::Logout,
             StartTls | Authenticate { .. } | Login { .. } => state == State::NotAuthenticated,
             Enable(_)
-            | Select(_)
-            | Examine(_)
+            | Select { .. }
+            | Examine { .. }
             | Create(_)
             | Delete(_)
             | Rename { .. }
@@ -333,7 +467,10 @@ impl CommandBody<'_> {
             | Fetch { .. }
             | Store { .. }
             | Copy { .. }
-            | Move { .. } => state == State::Selected,
+            | Move { .. }
+            | Sort { .. }
+            | Thread { .. }
+            | StoreGmailLabels { .. } => state == State::Selected,
         }
     }
 }

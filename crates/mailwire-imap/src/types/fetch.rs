@@ -1,12 +1,15 @@
 //! FETCH attributes and message data items (RFC 9051 §6.4.5 and §7.5.2, RFC 3501 §6.4.5 and
-//! §7.4.2, RFC 3516 BINARY).
+//! §7.4.2, RFC 3516 BINARY; RFC 7162 MODSEQ, RFC 8514 SAVEDATE, RFC 8474 EMAILID/THREADID,
+//! RFC 8970 PREVIEW, Gmail's X-GM-EXT-1).
 
 use std::num::{NonZeroU32, NonZeroU64};
 
 use super::body::{BodyStructure, Envelope};
-use super::core::{AString, Literal8, NString, Vec1};
+use super::core::{AString, Atom, Literal8, NString, Vec1};
 use super::datetime::DateTime;
+use super::ext_items::{GmailLabel, ObjectId, OpaqueValue};
 use super::flag::FlagFetch;
+use super::sync::ModSeq;
 
 /// A body part number: `section-part = nz-number *("." nz-number)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -126,6 +129,28 @@ pub enum FetchAttribute<'a> {
     Rfc822Header,
     /// `RFC822.TEXT` (RFC 3501; `BODY[TEXT]`)
     Rfc822Text,
+    /// `MODSEQ` (RFC 7162 §3.1.4.2)
+    ModSeq,
+    /// `SAVEDATE` (RFC 8514 §4.2)
+    SaveDate,
+    /// `EMAILID` (RFC 8474 §5.3)
+    EmailId,
+    /// `THREADID` (RFC 8474 §5.3)
+    ThreadId,
+    /// `PREVIEW [(LAZY)]` (RFC 8970 §3 and §4)
+    Preview {
+        /// The `LAZY` modifier: the server may answer NIL rather than compute the preview.
+        lazy: bool,
+    },
+    /// `X-GM-MSGID` (X-GM-EXT-1)
+    GmailMsgId,
+    /// `X-GM-THRID` (X-GM-EXT-1)
+    GmailThrId,
+    /// `X-GM-LABELS` (X-GM-EXT-1)
+    GmailLabels,
+    /// An attribute this crate does not know, kept by name (an atom without `[`). Attributes
+    /// with arguments cannot be read generically.
+    Other(Atom<'a>),
 }
 
 /// BINARY data: `nstring / literal8` (RFC 9051 §9, `msg-att-static`).
@@ -164,10 +189,13 @@ pub enum MessageDataItem<'a> {
         /// The data.
         data: NString<'a>,
     },
-    /// `BINARY[part] (nstring / literal8)`
+    /// `BINARY[part]<origin> (nstring / literal8)`
     Binary {
         /// The part.
         section: Vec<NonZeroU32>,
+        /// The origin octet of a partial fetch (RFC 3516 §4.3 and RFC 9051 §7.5.2 prose; the
+        /// ABNF of both leaves it out).
+        origin: Option<u32>,
         /// The data.
         value: BinaryData<'a>,
     },
@@ -186,4 +214,27 @@ pub enum MessageDataItem<'a> {
     Rfc822Header(NString<'a>),
     /// `RFC822.TEXT nstring` (RFC 3501)
     Rfc822Text(NString<'a>),
+    /// `MODSEQ (n)` (RFC 7162 §3.1.4.2)
+    ModSeq(ModSeq),
+    /// `SAVEDATE (date-time / nil)` (RFC 8514 §4.2); NIL when the mailbox has no save dates.
+    SaveDate(Option<DateTime>),
+    /// `EMAILID (objectid)` (RFC 8474 §5.3)
+    EmailId(ObjectId<'a>),
+    /// `THREADID ((objectid) / nil)` (RFC 8474 §5.3); NIL without thread support.
+    ThreadId(Option<ObjectId<'a>>),
+    /// `PREVIEW nstring` (RFC 8970 §3.2); NIL only answers `PREVIEW (LAZY)`.
+    Preview(NString<'a>),
+    /// `X-GM-MSGID n` (X-GM-EXT-1): unsigned 64-bit.
+    GmailMsgId(u64),
+    /// `X-GM-THRID n` (X-GM-EXT-1): unsigned 64-bit.
+    GmailThrId(u64),
+    /// `X-GM-LABELS (labels)` (X-GM-EXT-1)
+    GmailLabels(Vec<GmailLabel<'a>>),
+    /// `name value` of an item this crate does not know, kept as sent.
+    Other {
+        /// The item name (an atom without `[`).
+        name: Atom<'a>,
+        /// Its value.
+        value: OpaqueValue<'a>,
+    },
 }

@@ -46,7 +46,13 @@ identity!(
     StatusKind,
     IdleDone,
     AuthenticateData,
-    State
+    State,
+    ModSeq,
+    ModSeqValzer,
+    EntryType,
+    SeqMatchData,
+    QresyncParam,
+    ThreadList
 );
 
 macro_rules! inherent {
@@ -77,7 +83,9 @@ inherent!(
     MailboxAttribute,
     Mailbox,
     ListMailbox,
-    Capability
+    Capability,
+    ObjectId,
+    OpaqueToken
 );
 
 impl<T: IntoStatic> IntoStatic for Option<T> {
@@ -251,6 +259,15 @@ impl IntoStatic for FetchAttribute<'_> {
             Rfc822 => Rfc822,
             Rfc822Header => Rfc822Header,
             Rfc822Text => Rfc822Text,
+            ModSeq => ModSeq,
+            SaveDate => SaveDate,
+            EmailId => EmailId,
+            ThreadId => ThreadId,
+            Preview { lazy } => Preview { lazy },
+            GmailMsgId => GmailMsgId,
+            GmailThrId => GmailThrId,
+            GmailLabels => GmailLabels,
+            Other(a) => Other(a.into_static()),
         }
     }
 }
@@ -295,8 +312,13 @@ impl IntoStatic for MessageDataItem<'_> {
                 origin,
                 data: data.into_static(),
             },
-            Binary { section, value } => Binary {
+            Binary {
                 section,
+                origin,
+                value,
+            } => Binary {
+                section,
+                origin,
                 value: value.into_static(),
             },
             BinarySize { section, size } => BinarySize { section, size },
@@ -304,6 +326,18 @@ impl IntoStatic for MessageDataItem<'_> {
             Rfc822(n) => Rfc822(n.into_static()),
             Rfc822Header(n) => Rfc822Header(n.into_static()),
             Rfc822Text(n) => Rfc822Text(n.into_static()),
+            ModSeq(m) => ModSeq(m),
+            SaveDate(d) => SaveDate(d),
+            EmailId(o) => EmailId(o.into_static()),
+            ThreadId(o) => ThreadId(o.into_static()),
+            Preview(n) => Preview(n.into_static()),
+            GmailMsgId(n) => GmailMsgId(n),
+            GmailThrId(n) => GmailThrId(n),
+            GmailLabels(l) => GmailLabels(l.into_static()),
+            Other { name, value } => Other {
+                name: name.into_static(),
+                value: value.into_static(),
+            },
         }
     }
 }
@@ -448,6 +482,22 @@ impl IntoStatic for SearchKey<'_> {
             Unseen => Unseen,
             SequenceSet(s) => SequenceSet(s),
             And(k) => And(k.into_static()),
+            ModSeq { entry, mod_seq } => ModSeq {
+                entry: entry.into_static(),
+                mod_seq,
+            },
+            Older(n) => Older(n),
+            Younger(n) => Younger(n),
+            SavedBefore(d) => SavedBefore(d),
+            SavedOn(d) => SavedOn(d),
+            SavedSince(d) => SavedSince(d),
+            SaveDateSupported => SaveDateSupported,
+            EmailId(o) => EmailId(o.into_static()),
+            ThreadId(o) => ThreadId(o.into_static()),
+            GmailRaw(a) => GmailRaw(a.into_static()),
+            GmailMsgId(n) => GmailMsgId(n),
+            GmailThrId(n) => GmailThrId(n),
+            GmailLabels(l) => GmailLabels(l.into_static()),
         }
     }
 }
@@ -477,6 +527,7 @@ impl IntoStatic for SearchReturnData<'_> {
             All(s) => All(s),
             Count(n) => Count(n),
             Other(l, v) => Other(l.into_static(), v.into_static()),
+            ModSeq(m) => ModSeq(m),
         }
     }
 }
@@ -515,6 +566,8 @@ impl IntoStatic for AppendData<'_> {
         match self {
             AppendData::Literal(l) => AppendData::Literal(l.into_static()),
             AppendData::Literal8(l) => AppendData::Literal8(l.into_static()),
+            AppendData::Utf8(l) => AppendData::Utf8(l.into_static()),
+            AppendData::Other(l, v) => AppendData::Other(l.into_static(), v.into_static()),
         }
     }
 }
@@ -540,8 +593,14 @@ impl IntoStatic for CommandBody<'_> {
                 password: password.into_static(),
             },
             Enable(c) => Enable(c.into_static()),
-            Select(m) => Select(m.into_static()),
-            Examine(m) => Examine(m.into_static()),
+            Select { mailbox, params } => Select {
+                mailbox: mailbox.into_static(),
+                params: params.into_static(),
+            },
+            Examine { mailbox, params } => Examine {
+                mailbox: mailbox.into_static(),
+                params: params.into_static(),
+            },
             Create(m) => Create(m.into_static()),
             Delete(m) => Delete(m.into_static()),
             Rename { from, to } => Rename {
@@ -575,16 +634,9 @@ impl IntoStatic for CommandBody<'_> {
                 mailbox: mailbox.into_static(),
                 attributes,
             },
-            Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => Append {
+            Append { mailbox, messages } => Append {
                 mailbox: mailbox.into_static(),
-                flags: flags.into_static(),
-                date,
-                message: message.into_static(),
+                messages: messages.into_static(),
             },
             Idle => Idle,
             Check => Check,
@@ -607,14 +659,17 @@ impl IntoStatic for CommandBody<'_> {
                 uid,
                 set,
                 attributes,
+                modifiers,
             } => Fetch {
                 uid,
                 set,
                 attributes: attributes.into_static(),
+                modifiers: modifiers.into_static(),
             },
             Store {
                 uid,
                 set,
+                modifiers,
                 mode,
                 silent,
                 flags,
@@ -622,6 +677,7 @@ impl IntoStatic for CommandBody<'_> {
             } => Store {
                 uid,
                 set,
+                modifiers: modifiers.into_static(),
                 mode,
                 silent,
                 flags: flags.into_static(),
@@ -636,6 +692,47 @@ impl IntoStatic for CommandBody<'_> {
                 uid,
                 set,
                 mailbox: mailbox.into_static(),
+            },
+            Sort {
+                uid,
+                returns,
+                criteria,
+                charset,
+                keys,
+            } => Sort {
+                uid,
+                returns: returns.into_static(),
+                criteria: criteria.into_static(),
+                charset: charset.into_static(),
+                keys: keys.into_static(),
+            },
+            Thread {
+                uid,
+                algorithm,
+                charset,
+                keys,
+            } => Thread {
+                uid,
+                algorithm: algorithm.into_static(),
+                charset: charset.into_static(),
+                keys: keys.into_static(),
+            },
+            StoreGmailLabels {
+                uid,
+                set,
+                modifiers,
+                mode,
+                silent,
+                labels,
+                parenthesized,
+            } => StoreGmailLabels {
+                uid,
+                set,
+                modifiers: modifiers.into_static(),
+                mode,
+                silent,
+                labels: labels.into_static(),
+                parenthesized,
             },
         }
     }
@@ -675,6 +772,12 @@ impl IntoStatic for Code<'_> {
                 name: name.into_static(),
                 text: text.into_static(),
             },
+            HighestModSeq(m) => HighestModSeq(m),
+            NoModSeq => NoModSeq,
+            Modified(s) => Modified(s),
+            MailboxId(o) => MailboxId(o.into_static()),
+            UidRequired => UidRequired,
+            TooBig => TooBig,
         }
     }
 }
@@ -743,6 +846,15 @@ impl IntoStatic for Data<'_> {
                 seq,
                 items: items.into_static(),
             },
+            SearchModSeq { ids, mod_seq } => SearchModSeq { ids, mod_seq },
+            Vanished { earlier, uids } => Vanished { earlier, uids },
+            Sort(s) => Sort(s),
+            SortModSeq { ids, mod_seq } => SortModSeq { ids, mod_seq },
+            Thread(t) => Thread(t),
+            UidFetch { uid, items } => UidFetch {
+                uid,
+                items: items.into_static(),
+            },
         }
     }
 }
@@ -767,6 +879,90 @@ impl IntoStatic for Response<'_> {
             Response::Status(s) => Response::Status(s.into_static()),
             Response::Data(d) => Response::Data(d.into_static()),
             Response::Continuation(c) => Response::Continuation(c.into_static()),
+        }
+    }
+}
+
+// Extension types (RFC 4466, RFC 7162, RFC 5256, RFC 3502, RFC 8474, X-GM-EXT-1).
+
+structure!(AppendMessage {
+    flags,
+    date,
+    extensions,
+    data
+});
+structure!(ModSeqEntry { flag, entry_type });
+structure!(SortCriterion { reverse, key });
+
+/// IntoStatic for an enum whose variants are unit, `Other(label, value)`, or listed `Copy`
+/// payloads.
+macro_rules! labelled_enum {
+    ($t:ident { $($unit:ident),* } { $($copy:ident),* }) => {
+        impl IntoStatic for $t<'_> {
+            type Static = $t<'static>;
+            fn into_static(self) -> $t<'static> {
+                match self {
+                    $($t::$unit => $t::$unit,)*
+                    $($t::$copy(v) => $t::$copy(v),)*
+                    $t::Other(l, v) => $t::Other(l.into_static(), v.into_static()),
+                }
+            }
+        }
+    };
+}
+
+labelled_enum!(SelectParam { Condstore } { Qresync });
+labelled_enum!(FetchModifier { Vanished } { ChangedSince });
+labelled_enum!(StoreModifier {} { UnchangedSince });
+
+impl IntoStatic for SortKey<'_> {
+    type Static = SortKey<'static>;
+    fn into_static(self) -> Self::Static {
+        use SortKey::*;
+        match self {
+            Arrival => Arrival,
+            Cc => Cc,
+            Date => Date,
+            From => From,
+            Size => Size,
+            Subject => Subject,
+            To => To,
+            DisplayFrom => DisplayFrom,
+            DisplayTo => DisplayTo,
+            Other(a) => Other(a.into_static()),
+        }
+    }
+}
+
+impl IntoStatic for ThreadAlgorithm<'_> {
+    type Static = ThreadAlgorithm<'static>;
+    fn into_static(self) -> Self::Static {
+        match self {
+            ThreadAlgorithm::OrderedSubject => ThreadAlgorithm::OrderedSubject,
+            ThreadAlgorithm::References => ThreadAlgorithm::References,
+            ThreadAlgorithm::Other(a) => ThreadAlgorithm::Other(a.into_static()),
+        }
+    }
+}
+
+impl IntoStatic for GmailLabel<'_> {
+    type Static = GmailLabel<'static>;
+    fn into_static(self) -> Self::Static {
+        match self {
+            GmailLabel::System(a) => GmailLabel::System(a.into_static()),
+            GmailLabel::Label(a) => GmailLabel::Label(a.into_static()),
+        }
+    }
+}
+
+impl IntoStatic for OpaqueValue<'_> {
+    type Static = OpaqueValue<'static>;
+    fn into_static(self) -> Self::Static {
+        match self {
+            OpaqueValue::Token(t) => OpaqueValue::Token(t.into_static()),
+            OpaqueValue::String(s) => OpaqueValue::String(s.into_static()),
+            OpaqueValue::Literal8(l) => OpaqueValue::Literal8(l.into_static()),
+            OpaqueValue::List(v) => OpaqueValue::List(v.into_static()),
         }
     }
 }

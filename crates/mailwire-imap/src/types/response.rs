@@ -4,13 +4,16 @@ use std::num::NonZeroU32;
 
 use super::capability::Capability;
 use super::core::{AString, Atom, Charset, IString, Quoted, Tag, Text, Vec1};
+use super::ext_items::ObjectId;
 use super::extension::TaggedExtValue;
 use super::fetch::MessageDataItem;
 use super::flag::{Flag, FlagPerm, MailboxAttribute};
 use super::mailbox::Mailbox;
 use super::search::SearchReturnData;
 use super::sequence::SequenceSet;
+use super::sort::ThreadList;
 use super::status::StatusValue;
+use super::sync::ModSeq;
 
 /// The kind of greeting (RFC 9051 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,6 +142,18 @@ pub enum Code<'a> {
         /// Its arguments, raw.
         text: Option<Text<'a>>,
     },
+    /// `HIGHESTMODSEQ n` (RFC 7162 §3.1.2.1)
+    HighestModSeq(ModSeq),
+    /// `NOMODSEQ` (RFC 7162 §3.1.2.2)
+    NoModSeq,
+    /// `MODIFIED set` (RFC 7162 §3.1.3): the messages that failed UNCHANGEDSINCE.
+    Modified(SequenceSet),
+    /// `MAILBOXID (objectid)` (RFC 8474 §4.1 and §4.2)
+    MailboxId(ObjectId<'a>),
+    /// `UIDREQUIRED` (RFC 9586 §3): message numbers are not allowed once UIDONLY is enabled.
+    UidRequired,
+    /// `TOOBIG` (RFC 4469 §5, used by RFC 7889 §4 APPENDLIMIT): the message is too large.
+    TooBig,
 }
 
 /// The response codes of RFC 5530 (also listed in RFC 9051 §7.1).
@@ -307,6 +322,40 @@ pub enum Data<'a> {
     Fetch {
         /// The message sequence number.
         seq: NonZeroU32,
+        /// The items.
+        items: Vec1<MessageDataItem<'a>>,
+    },
+    /// `SEARCH n... (MODSEQ m)` (RFC 7162 §3.1.6): a SEARCH response with the highest
+    /// mod-sequence of the messages found (a plain one is [`Data::Search`]).
+    SearchModSeq {
+        /// The messages.
+        ids: Vec1<NonZeroU32>,
+        /// Their highest mod-sequence.
+        mod_seq: ModSeq,
+    },
+    /// `VANISHED [(EARLIER)] uids` (RFC 7162 §3.2.10)
+    Vanished {
+        /// `(EARLIER)`: the messages were expunged before this command (QRESYNC SELECT, UID
+        /// FETCH VANISHED); without it, they are expunged now.
+        earlier: bool,
+        /// The UIDs (no `*`).
+        uids: SequenceSet,
+    },
+    /// `SORT n...` (RFC 5256 §4)
+    Sort(Vec<NonZeroU32>),
+    /// `SORT n... (MODSEQ m)` (RFC 7162 §3.1.9 `sort-data`)
+    SortModSeq {
+        /// The messages, sorted.
+        ids: Vec1<NonZeroU32>,
+        /// Their highest mod-sequence.
+        mod_seq: ModSeq,
+    },
+    /// `THREAD thread-list...` (RFC 5256 §4)
+    Thread(Vec<ThreadList>),
+    /// `uid UIDFETCH (...)` (RFC 9586 §3.3): a FETCH response under UIDONLY, by UID.
+    UidFetch {
+        /// The message's UID.
+        uid: NonZeroU32,
         /// The items.
         items: Vec1<MessageDataItem<'a>>,
     },

@@ -1,10 +1,18 @@
 //! STATUS attributes (RFC 9051 §6.3.11 and §7.3.4... `status-att`, RFC 3501 §6.3.10, RFC 8438
-//! STATUS=SIZE).
+//! STATUS=SIZE, RFC 7162 HIGHESTMODSEQ, RFC 8474 MAILBOXID, RFC 7889 APPENDLIMIT).
+//!
+//! Attributes and values this crate does not know are kept as [`StatusAttribute::Other`] and
+//! [`StatusValue::Other`]; they own their data (STATUS is no hot path), so that these types have
+//! no lifetime.
 
 use std::num::NonZeroU32;
 
+use super::core::Atom;
+use super::ext_items::{ObjectId, OpaqueValue};
+use super::sync::ModSeqValzer;
+
 /// A STATUS attribute to ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum StatusAttribute {
@@ -22,11 +30,19 @@ pub enum StatusAttribute {
     Deleted,
     /// `SIZE` (RFC 9051, RFC 8438)
     Size,
+    /// `HIGHESTMODSEQ` (RFC 7162 §3.1.7)
+    HighestModSeq,
+    /// `MAILBOXID` (RFC 8474 §4.3)
+    MailboxId,
+    /// `APPENDLIMIT` (RFC 7889 §3.1)
+    AppendLimit,
+    /// An attribute this crate does not know, as sent.
+    Other(Atom<'static>),
 }
 
 impl StatusAttribute {
     /// The attribute's name.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             StatusAttribute::Messages => "MESSAGES",
             StatusAttribute::Recent => "RECENT",
@@ -35,11 +51,15 @@ impl StatusAttribute {
             StatusAttribute::Unseen => "UNSEEN",
             StatusAttribute::Deleted => "DELETED",
             StatusAttribute::Size => "SIZE",
+            StatusAttribute::HighestModSeq => "HIGHESTMODSEQ",
+            StatusAttribute::MailboxId => "MAILBOXID",
+            StatusAttribute::AppendLimit => "APPENDLIMIT",
+            StatusAttribute::Other(a) => a.as_str(),
         }
     }
 
     /// All attributes this crate knows.
-    pub const ALL: [StatusAttribute; 7] = [
+    pub const ALL: [StatusAttribute; 10] = [
         StatusAttribute::Messages,
         StatusAttribute::Recent,
         StatusAttribute::UidNext,
@@ -47,11 +67,14 @@ impl StatusAttribute {
         StatusAttribute::Unseen,
         StatusAttribute::Deleted,
         StatusAttribute::Size,
+        StatusAttribute::HighestModSeq,
+        StatusAttribute::MailboxId,
+        StatusAttribute::AppendLimit,
     ];
 }
 
 /// A STATUS attribute with its value (RFC 9051 §9, `status-att-val`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum StatusValue {
@@ -69,4 +92,18 @@ pub enum StatusValue {
     Deleted(u32),
     /// `SIZE n`
     Size(u64),
+    /// `HIGHESTMODSEQ n` (RFC 7162 §3.1.7); 0 when the mailbox has no persistent mod-sequences.
+    HighestModSeq(ModSeqValzer),
+    /// `MAILBOXID (objectid)` (RFC 8474 §4.3)
+    MailboxId(ObjectId<'static>),
+    /// `APPENDLIMIT (number / nil)` (RFC 7889 §3.1); `None` is NIL: no limit.
+    AppendLimit(Option<u32>),
+    /// `status-att-val` of an attribute this crate does not know (RFC 4466 §2.1 recommends
+    /// `tagged-ext`), kept as sent.
+    Other {
+        /// The attribute.
+        name: Atom<'static>,
+        /// Its value.
+        value: OpaqueValue<'static>,
+    },
 }

@@ -7,15 +7,16 @@
 
 use mailwire_core::Secret;
 
+use super::command_ext;
 use super::core::*;
 use crate::codec::ErrorKind;
 use crate::types::*;
 
 /// Longest keyword we dispatch on; longer words match nothing.
-const NAME_MAX: usize = 16;
+pub(super) const NAME_MAX: usize = 20;
 
 /// `name` upper-cased into `buf` (empty, and so never a keyword, when it does not fit).
-fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
+pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
     if name.len() > NAME_MAX {
         return &[];
     }
@@ -26,19 +27,19 @@ fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
 }
 
 /// The longest prefix of `i` whose bytes satisfy `f`: `(rest, word)`.
-fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
+pub(super) fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     let n = i.iter().take_while(|&&c| f(c)).count();
     (&i[n..], &i[..n])
 }
 
-/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, ...).
+/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...).
 fn is_fetch_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'.'
+    c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
 }
 
 /// Whether an `SP` followed by another item comes next (with the lenient-spaces quirk, spaces
 /// before the end of the line are left for `crlf`).
-fn more(ctx: &Ctx, r: &[u8]) -> bool {
+pub(super) fn more(ctx: &Ctx, r: &[u8]) -> bool {
     if !peek_sp(r) {
         return false;
     }
@@ -50,7 +51,7 @@ fn more(ctx: &Ctx, r: &[u8]) -> bool {
 }
 
 /// `SP`, returning the rest.
-fn then_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> Result<&'a [u8], nom::Err<PErr<'a>>> {
+pub(super) fn then_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> Result<&'a [u8], nom::Err<PErr<'a>>> {
     sp(ctx, i).map(|(r, ())| r)
 }
 
@@ -66,7 +67,7 @@ fn eol<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
 }
 
 /// A non-empty list, or a syntax error at `at`.
-fn non_empty<'a, T>(
+pub(super) fn non_empty<'a, T>(
     at: &'a [u8],
     v: Vec<T>,
     expected: &'static str,
@@ -101,6 +102,18 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         let (r, m) = mailbox(ctx, then_sp(ctx, r)?)?;
         Ok((r, f(m)))
     };
+    let select = |examine: bool| -> PResult<'a, CommandBody<'a>> {
+        let (r, mailbox) = mailbox(ctx, then_sp(ctx, r)?)?;
+        let (r, params) = command_ext::select_params(ctx, r)?;
+        Ok((
+            r,
+            if examine {
+                C::Examine { mailbox, params }
+            } else {
+                C::Select { mailbox, params }
+            },
+        ))
+    };
     match upcase(name, &mut buf) {
         b"CAPABILITY" => Ok((r, C::Capability)),
         b"NOOP" => Ok((r, C::Noop)),
@@ -109,8 +122,8 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"AUTHENTICATE" => authenticate(ctx, then_sp(ctx, r)?),
         b"LOGIN" => login(ctx, then_sp(ctx, r)?),
         b"ENABLE" => enable(ctx, then_sp(ctx, r)?),
-        b"SELECT" => one_mailbox(C::Select),
-        b"EXAMINE" => one_mailbox(C::Examine),
+        b"SELECT" => select(false),
+        b"EXAMINE" => select(true),
         b"CREATE" => one_mailbox(C::Create),
         b"DELETE" => one_mailbox(C::Delete),
         b"SUBSCRIBE" => one_mailbox(C::Subscribe),
@@ -140,6 +153,8 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"COPY" => copy_or_move(ctx, then_sp(ctx, r)?, false, false),
         b"MOVE" => copy_or_move(ctx, then_sp(ctx, r)?, false, true),
         b"UID" => uid(ctx, then_sp(ctx, r)?),
+        b"SORT" => command_ext::sort(ctx, r, false),
+        b"THREAD" => command_ext::thread(ctx, r, false),
         _ => cut(i, ErrorKind::UnknownCommand),
     }
 }
@@ -161,6 +176,8 @@ fn uid<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
             let (r, set) = sequence_set(then_sp(ctx, r)?)?;
             Ok((r, CommandBody::UidExpunge(set)))
         }
+        b"SORT" => command_ext::sort(ctx, r, true),
+        b"THREAD" => command_ext::thread(ctx, r, true),
         _ => cut(i, ErrorKind::UnknownCommand),
     }
 }
@@ -240,7 +257,11 @@ fn enable<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
 
 /// `[SP option-value]` after an option name (RFC 5258 `option-extension`), or a
 /// `search-mod-params` when `simple` (RFC 4466).
-fn ext_value<'a>(ctx: &Ctx, i: &'a [u8], simple: bool) -> PResult<'a, Option<TaggedExtValue<'a>>> {
+pub(super) fn ext_value<'a>(
+    ctx: &Ctx,
+    i: &'a [u8],
+    simple: bool,
+) -> PResult<'a, Option<TaggedExtValue<'a>>> {
     if let Ok((r, ())) = sp(ctx, i) {
         let starts_value = match r.first() {
             Some(b'(') => true,
@@ -328,7 +349,8 @@ fn list<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
     ))
 }
 
-/// `status-att` (RFC 9051; RECENT from RFC 3501).
+/// `status-att` (RFC 9051; RECENT from RFC 3501; HIGHESTMODSEQ, RFC 7162; MAILBOXID, RFC 8474;
+/// APPENDLIMIT, RFC 7889; any other atom kept as [`StatusAttribute::Other`]).
 fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
     let (r, name) = word(i, is_atom_char);
     let mut buf = [0u8; NAME_MAX];
@@ -340,7 +362,13 @@ fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
         b"UNSEEN" => StatusAttribute::Unseen,
         b"DELETED" => StatusAttribute::Deleted,
         b"SIZE" => StatusAttribute::Size,
-        _ => return fail(i, "status attribute"),
+        b"HIGHESTMODSEQ" => StatusAttribute::HighestModSeq,
+        b"MAILBOXID" => StatusAttribute::MailboxId,
+        b"APPENDLIMIT" => StatusAttribute::AppendLimit,
+        _ => match core::str::from_utf8(name) {
+            Ok(s) if !s.is_empty() => StatusAttribute::Other(Atom::unchecked(s.to_string())),
+            _ => return fail(i, "status attribute"),
+        },
     };
     Ok((r, att))
 }
@@ -364,35 +392,9 @@ fn status<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
     ))
 }
 
-/// `mailbox [SP flag-list] [SP date-time] SP (literal / literal8)` (RFC 9051, RFC 3516).
+/// `mailbox 1*append-message` (RFC 9051, RFC 3516, RFC 3502, RFC 4466, RFC 6855).
 fn append<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
-    let (r, mailbox) = mailbox(ctx, i)?;
-    let mut r = then_sp(ctx, r)?;
-    let mut flags = None;
-    if r.first() == Some(&b'(') {
-        let (r2, f) = paren_list(ctx, r, flag)?;
-        flags = Some(f);
-        r = then_sp(ctx, r2)?;
-    }
-    let mut date = None;
-    if r.first() == Some(&b'"') {
-        let (r2, d) = date_time(r)?;
-        date = Some(d);
-        r = then_sp(ctx, r2)?;
-    }
-    let (r, message) = match r.first() {
-        Some(b'~') => literal8(ctx, r).map(|(r, l)| (r, AppendData::Literal8(l)))?,
-        _ => literal(ctx, r).map(|(r, l)| (r, AppendData::Literal(l)))?,
-    };
-    Ok((
-        r,
-        CommandBody::Append {
-            mailbox,
-            flags,
-            date,
-            message,
-        },
-    ))
+    command_ext::append(ctx, i)
 }
 
 /// `sequence-set SP mailbox` for COPY and MOVE.
@@ -413,7 +415,7 @@ fn copy_or_move<'a>(
 }
 
 /// `search-return-opt` (RFC 9051, RFC 4731, RFC 5182, RFC 4466 `search-ret-opt-ext`).
-fn search_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchReturnOption<'a>> {
+pub(super) fn search_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchReturnOption<'a>> {
     let (r, label) = tagged_label(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
@@ -484,7 +486,7 @@ enum Pending<'a> {
 /// NOT, OR and parenthesized groups nest. They are kept on a heap stack rather than by
 /// recursion, so the call stack stays flat at any depth; each level still counts against
 /// [`Options::max_depth`](crate::codec::Options::max_depth) through [`Ctx::deeper`].
-fn search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
+pub(super) fn search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
     let mut pending: Vec<Pending<'a>> = Vec::new();
     let mut r = i;
     loop {
@@ -608,7 +610,10 @@ fn simple_search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
             let (r, set) = sequence_set(then_sp(ctx, r)?)?;
             return Ok((r, K::Uid(set)));
         }
-        _ => return fail(i, "search key"),
+        up => {
+            return command_ext::ext_search_key(ctx, up, r)
+                .unwrap_or_else(|| fail(i, "search key"));
+        }
     };
     Ok((r, key))
 }
@@ -626,7 +631,12 @@ fn fetch<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> 
     } else {
         let (r2, name) = word(r, is_fetch_name_char);
         let mut buf = [0u8; NAME_MAX];
+        let whole = !r2.first().is_some_and(|&c| is_atom_char(c));
         match upcase(name, &mut buf) {
+            _ if !whole => {
+                let (r2, a) = fetch_att(ctx, r)?;
+                (r2, MacroOrAttributes::Attributes(vec![a]))
+            }
             b"ALL" => (r2, MacroOrAttributes::Macro(Macro::All)),
             b"FAST" => (r2, MacroOrAttributes::Macro(Macro::Fast)),
             b"FULL" => (r2, MacroOrAttributes::Macro(Macro::Full)),
@@ -636,12 +646,14 @@ fn fetch<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> 
             }
         }
     };
+    let (r, modifiers) = command_ext::fetch_modifiers(ctx, r)?;
     Ok((
         r,
         CommandBody::Fetch {
             uid,
             set,
             attributes,
+            modifiers,
         },
     ))
 }
@@ -659,6 +671,10 @@ fn opt_partial(i: &[u8]) -> PResult<'_, Option<Partial>> {
 fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
     use FetchAttribute as A;
     let (r, name) = word(i, is_fetch_name_char);
+    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
+        // A longer atom than any attribute name: an unknown attribute.
+        return command_ext::other_fetch_att(i);
+    }
     let mut buf = [0u8; NAME_MAX];
     let body_section = |peek: bool| -> PResult<'a, FetchAttribute<'a>> {
         let (r, section) = super::core::section(ctx, r)?;
@@ -703,7 +719,10 @@ fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
             let (r, section) = section_binary(r)?;
             return Ok((r, A::BinarySize { section }));
         }
-        _ => return fail(i, "fetch attribute"),
+        up => {
+            return command_ext::ext_fetch_att(ctx, up, r)
+                .unwrap_or_else(|| command_ext::other_fetch_att(i));
+        }
     };
     Ok((r, att))
 }
@@ -712,35 +731,27 @@ fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
 fn store<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> {
     let (r, set) = sequence_set(i)?;
     let r = then_sp(ctx, r)?;
+    let (r, mut modifiers) = command_ext::store_modifiers(ctx, r)?;
     let (r, mode) = match r.first() {
         Some(b'+') => (&r[1..], StoreMode::Add),
         Some(b'-') => (&r[1..], StoreMode::Remove),
         _ => (r, StoreMode::Replace),
     };
+    if let Some(res) = command_ext::store_gmail_labels(ctx, r, uid, &set, &mut modifiers, mode) {
+        return res;
+    }
     let (r, _) = kw("FLAGS")(r)?;
     let (r, silent) = match kw(".SILENT")(r) {
         Ok((r2, _)) => (r2, true),
         Err(_) => (r, false),
     };
-    let r = then_sp(ctx, r)?;
-    let (r, flags, parenthesized) = if r.first() == Some(&b'(') {
-        let (r2, f) = paren_list(ctx, r, flag)?;
-        (r2, f, true)
-    } else {
-        let (mut r, first) = flag(r)?;
-        let mut flags = vec![first];
-        while more(ctx, r) {
-            let (r2, f) = flag(then_sp(ctx, r)?)?;
-            flags.push(f);
-            r = r2;
-        }
-        (r, flags, false)
-    };
+    let (r, (flags, parenthesized)) = command_ext::list_or_items(ctx, then_sp(ctx, r)?, flag)?;
     Ok((
         r,
         CommandBody::Store {
             uid,
             set,
+            modifiers,
             mode,
             silent,
             flags,

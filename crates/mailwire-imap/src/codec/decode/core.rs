@@ -778,5 +778,14 @@ pub(crate) fn tagged_ext_val<'a>(
             return Ok((r, TaggedExtValue::Simple(TaggedExtSimple::SequenceSet(set))));
         }
     }
-    number64(i).map(|(r, n)| (r, TaggedExtValue::Simple(TaggedExtSimple::Number(n))))
+    number64(i).map(|(r, n)| (r, TaggedExtValue::Simple(simple_number(n))))
+}
+
+/// A `tagged-ext-simple` number: a sequence set when it is one (a number with leading zeros,
+/// `03`, reads as such), so that the value re-encodes to itself (fuzz finding).
+pub(crate) fn simple_number(n: u64) -> TaggedExtSimple {
+    match u32::try_from(n).ok().and_then(NonZeroU32::new) {
+        Some(v) => TaggedExtSimple::SequenceSet(SequenceSet::single(v)),
+        None => TaggedExtSimple::Number(n),
+    }
 }

@@ -1,8 +1,10 @@
 //! The whole-message decoders (RFC 9051 §9), built on the framer and the nom parsers.
 
 pub(crate) mod command;
+mod command_ext;
 pub(crate) mod core;
 pub(crate) mod response;
+mod response_ext;
 
 use self::core::{Ctx, PErr, PResult};
 use super::frame::{FrameStatus, find_message_end};

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use super::core::*;
+use super::response_ext;
 use crate::types::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ use crate::types::*;
 
 /// `SP` (see [`sp`]).
 #[inline(always)]
-fn sp_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
+pub(super) fn sp_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ()> {
     if i.first() == Some(&b' ') && i.get(1) != Some(&b' ') {
         return Ok((&i[1..], ()));
     }
@@ -91,7 +92,7 @@ fn quoted_(i: &[u8]) -> PResult<'_, Quoted<'_>> {
 
 /// `string` (see [`string`]).
 #[inline(always)]
-fn string_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, IString<'a>> {
+pub(super) fn string_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, IString<'a>> {
     match i.first() {
         Some(b'"') => {
             let (r, q) = quoted_(i)?;
@@ -116,7 +117,7 @@ fn nil_(i: &[u8]) -> PResult<'_, ()> {
 
 /// `nstring` (see [`nstring`]).
 #[inline(always)]
-fn nstring_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, NString<'a>> {
+pub(super) fn nstring_<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, NString<'a>> {
     match i.first() {
         Some(b'"') => {
             let (r, q) = quoted_(i)?;
@@ -148,7 +149,7 @@ fn short_digits(i: &[u8], max: usize) -> Option<(usize, u64)> {
 
 /// `number` (see [`number`]).
 #[inline(always)]
-fn number_(i: &[u8]) -> PResult<'_, u32> {
+pub(super) fn number_(i: &[u8]) -> PResult<'_, u32> {
     match short_digits(i, 9) {
         Some((n, v)) => Ok((&i[n..], v as u32)),
         None => number(i),
@@ -157,7 +158,7 @@ fn number_(i: &[u8]) -> PResult<'_, u32> {
 
 /// `nz-number` (see [`nz_number`]).
 #[inline(always)]
-fn nz_number_(i: &[u8]) -> PResult<'_, NonZeroU32> {
+pub(super) fn nz_number_(i: &[u8]) -> PResult<'_, NonZeroU32> {
     match short_digits(i, 9).and_then(|(n, v)| Some((n, NonZeroU32::new(v as u32)?))) {
         Some((n, v)) => Ok((&i[n..], v)),
         None => nz_number(i),
@@ -212,7 +213,7 @@ fn skip_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> &'a [u8] {
 /// `None` when no space follows, or when the sequence ends after it (`)`, `]` or the end of the
 /// line); the caller's `close`/`crlf` then accepts or refuses the trailing space according to the
 /// lenient-spaces quirk.
-fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
+pub(super) fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
     if i.first() != Some(&b' ') {
         return None;
     }
@@ -248,7 +249,7 @@ fn step<'a>(ctx: &Ctx, r: &'a [u8]) -> Result<Step<'a>, nom::Err<PErr<'a>>> {
 }
 
 /// The rest of the input, for parsers that store their value through a reference.
-type Rest<'a> = Result<&'a [u8], nom::Err<PErr<'a>>>;
+pub(super) type Rest<'a> = Result<&'a [u8], nom::Err<PErr<'a>>>;
 
 /// [`fail`] for a [`Rest`] parser.
 fn fail_rest<'a>(i: &'a [u8], expected: &'static str) -> Rest<'a> {
@@ -457,6 +458,9 @@ fn untagged<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Response<'a>> {
         b"STATUS" => status_response(ctx, r)?,
         b"ESEARCH" => esearch(ctx, r)?,
         b"SEARCH" => search(ctx, r)?,
+        b"VANISHED" => response_ext::vanished(ctx, r)?,
+        b"SORT" => response_ext::sort_data(ctx, r)?,
+        b"THREAD" => response_ext::thread_data(ctx, r)?,
         b"FLAGS" => {
             let (r, ()) = sp_(ctx, r)?;
             paren_list(ctx, r, flag_r).map(|(r, f)| (r, Data::Flags(f)))?
@@ -593,14 +597,14 @@ fn known_code<'a>(ctx: &Ctx, name: &[u8], r: &'a [u8]) -> PResult<'a, Code<'a>> 
         }
         _ => match Condition::ALL.iter().find(|(_, n)| n.as_bytes() == name) {
             Some(&(c, _)) => Code::Condition(c),
-            None => return fail(r, "known response code"),
+            None => return response_ext::ext_code(ctx, name, r),
         },
     };
     Ok((r, code))
 }
 
 /// `uid-set`: a sequence set without `*` and `$`.
-fn uid_set(i: &[u8]) -> PResult<'_, SequenceSet> {
+pub(super) fn uid_set(i: &[u8]) -> PResult<'_, SequenceSet> {
     let (r, set) = sequence_set(i)?;
     let ok = match &set {
         SequenceSet::LastResult => false,
@@ -641,15 +645,20 @@ fn enabled<'a>(ctx: &Ctx, mut r: &'a [u8]) -> PResult<'a, Data<'a>> {
     Ok((r, Data::Enabled(v)))
 }
 
-/// `obsolete-search-response = "SEARCH" *(SP nz-number)`, after the keyword.
-fn search<'a>(ctx: &Ctx, mut r: &'a [u8]) -> PResult<'a, Data<'a>> {
-    let mut v = Vec::new();
-    while let Some(x) = more(ctx, r) {
-        let (x, n) = nz_number_(x)?;
-        v.push(n);
-        r = x;
-    }
-    Ok((r, Data::Search(v)))
+/// `obsolete-search-response = "SEARCH" *(SP nz-number)`, after the keyword, with the
+/// `SP "(" "MODSEQ" SP n ")"` of RFC 7162 §3.1.6.
+fn search<'a>(ctx: &Ctx, r: &'a [u8]) -> PResult<'a, Data<'a>> {
+    let (r, (v, mod_seq)) = response_ext::numbers_and_mod_seq(ctx, r)?;
+    Ok((
+        r,
+        match mod_seq {
+            Some(mod_seq) => Data::SearchModSeq {
+                ids: Vec1::unchecked(v),
+                mod_seq,
+            },
+            None => Data::Search(v),
+        },
+    ))
 }
 
 /// A LIST attribute: `\Noselect`, special-use and children names, any other `\atom`.
@@ -821,8 +830,9 @@ fn status_att_val<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, StatusValue> {
     if !matches!(
         up,
         b"MESSAGES" | b"RECENT" | b"UIDNEXT" | b"UIDVALIDITY" | b"UNSEEN" | b"DELETED" | b"SIZE"
-    ) {
-        return fail(i, "status attribute");
+    ) || r.first().is_some_and(|&c| is_atom_char(c))
+    {
+        return response_ext::ext_status_att_val(ctx, up, i, r);
     }
     let (r, ()) = sp_(ctx, r)?;
     match up {
@@ -880,6 +890,7 @@ fn search_return_data<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchReturnDat
         b"MAX" => nz_number_(r).map(|(x, n)| (x, SearchReturnData::Max(n))),
         b"ALL" => sequence_set(r).map(|(x, s)| (x, SearchReturnData::All(s))),
         b"COUNT" => number_(r).map(|(x, n)| (x, SearchReturnData::Count(n))),
+        b"MODSEQ" => super::command_ext::mod_seq(r).map(|(x, m)| (x, SearchReturnData::ModSeq(m))),
         _ => fail(r, ""),
     };
     if let Ok((x, d)) = known {
@@ -914,7 +925,7 @@ fn ext_val<'a>(ctx: &Ctx, i: &'a [u8], depth: usize) -> PResult<'a, TaggedExtVal
             return Ok((r, TaggedExtValue::Simple(TaggedExtSimple::SequenceSet(set))));
         }
     }
-    number64_(i).map(|(r, n)| (r, TaggedExtValue::Simple(TaggedExtSimple::Number(n))))
+    number64_(i).map(|(r, n)| (r, TaggedExtValue::Simple(simple_number(n))))
 }
 
 /// `tagged-ext-comp = astring / tagged-ext-comp *(SP tagged-ext-comp) / "(" tagged-ext-comp ")"`
@@ -973,7 +984,13 @@ fn message_data<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Data<'a>> {
             let (r, items) = msg_att(ctx, r)?;
             Ok((r, Data::Fetch { seq, items }))
         }
-        _ => fail(r, "EXISTS, RECENT, EXPUNGE or FETCH"),
+        b"UIDFETCH" => {
+            let uid = nz()?;
+            let (r, ()) = sp_(ctx, r2)?;
+            let (r, items) = msg_att(ctx, r)?;
+            Ok((r, Data::UidFetch { uid, items }))
+        }
+        _ => fail(r, "EXISTS, RECENT, EXPUNGE, FETCH or UIDFETCH"),
     }
 }
 
@@ -996,6 +1013,10 @@ fn msg_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec1<MessageDataItem<'a>>>
 /// One FETCH data item, pushed onto `out` (built in place: the items are large).
 fn msg_att_item<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) -> Rest<'a> {
     let (r, w) = word(i);
+    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
+        // A longer atom than any item name: an unknown item.
+        return response_ext::ext_msg_att(ctx, b"", i, r, out);
+    }
     let mut buf = [0; KW];
     let up = upper(w, &mut buf);
     // BODY[...] and BINARY[...] take no SP before their section.
@@ -1057,22 +1078,27 @@ fn msg_att_item<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) 
             out.push(MessageDataItem::Rfc822Text(s));
             r
         }
-        _ => return fail_rest(i, "FETCH data item"),
+        _ => return response_ext::ext_msg_att(ctx, up, i, r, out),
     };
     Ok(r)
+}
+
+/// `["<" number ">"]`: the origin octet of a partial FETCH response.
+fn origin(r: &[u8]) -> PResult<'_, Option<u32>> {
+    match r.strip_prefix(b"<") {
+        Some(x) => {
+            let (x, n) = number_(x)?;
+            let (x, ()) = byte(b'>', "\">\"")(x)?;
+            Ok((x, Some(n)))
+        }
+        None => Ok((r, None)),
+    }
 }
 
 /// `"BODY" section ["<" number ">"] SP nstring`, after `BODY`.
 fn body_section<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) -> Rest<'a> {
     let (r, section) = section(ctx, i)?;
-    let (r, origin) = match r.strip_prefix(b"<") {
-        Some(x) => {
-            let (x, n) = number_(x)?;
-            let (x, ()) = byte(b'>', "\">\"")(x)?;
-            (x, Some(n))
-        }
-        None => (r, None),
-    };
+    let (r, origin) = origin(r)?;
     let (r, ()) = sp_(ctx, r)?;
     let (r, data) = nstring_(ctx, r)?;
     out.push(MessageDataItem::BodySection {
@@ -1083,16 +1109,22 @@ fn body_section<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) 
     Ok(r)
 }
 
-/// `"BINARY" section-binary SP (nstring / literal8)`, after `BINARY`.
+/// `"BINARY" section-binary ["<" number ">"] SP (nstring / literal8)`, after `BINARY` (the
+/// origin is in the prose of RFC 3516 §4.3 and RFC 9051 §7.5.2, not in their ABNF).
 fn binary<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) -> Rest<'a> {
     let (r, section) = section_binary(i)?;
+    let (r, origin) = origin(r)?;
     let (r, ()) = sp_(ctx, r)?;
     let (r, value) = if r.first() == Some(&b'~') {
         literal8(ctx, r).map(|(r, l)| (r, BinaryData::Literal8(l)))?
     } else {
         nstring_(ctx, r).map(|(r, s)| (r, BinaryData::NString(s)))?
     };
-    out.push(MessageDataItem::Binary { section, value });
+    out.push(MessageDataItem::Binary {
+        section,
+        origin,
+        value,
+    });
     Ok(r)
 }
 
