@@ -888,12 +888,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         }
         self.wire.set_tls(tls);
         self.execute(CommandBody::StartTls).await?;
-        while !self.wire.is_tls() {
-            if let Some(ev) = self.ready_event().await? {
-                self.route(ev, None, Mode::Other);
-            } else {
-                return Err(Error::Protocol("no TLS upgrade after STARTTLS".into()));
-            }
+        // The machine asks for the upgrade before it reads anything else.
+        while let Some(ev) = self.ready_event().await? {
+            self.route(ev, None, Mode::Other);
+        }
+        if !self.wire.is_tls() {
+            return Err(Error::Protocol("no TLS upgrade after STARTTLS".into()));
         }
         self.capabilities.clear();
         self.capability().await.map(drop)
@@ -1315,7 +1315,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         &'a mut self,
         set: SequenceSet,
         attributes: MacroOrAttributes<'a>,
-    ) -> impl Stream<Item = Result<Fetched, Error>> + 'a {
+    ) -> impl Stream<Item = Result<Fetched, Error>> + Unpin + 'a {
         self.fetch_stream_with(false, set, attributes, Vec::new())
     }
 
@@ -1324,7 +1324,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         &'a mut self,
         set: SequenceSet,
         attributes: MacroOrAttributes<'a>,
-    ) -> impl Stream<Item = Result<Fetched, Error>> + 'a {
+    ) -> impl Stream<Item = Result<Fetched, Error>> + Unpin + 'a {
         self.fetch_stream_with(true, set, attributes, Vec::new())
     }
 
@@ -1335,7 +1335,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         set: SequenceSet,
         attributes: MacroOrAttributes<'a>,
         modifiers: Vec<FetchModifier<'a>>,
-    ) -> impl Stream<Item = Result<Fetched, Error>> + 'a {
+    ) -> impl Stream<Item = Result<Fetched, Error>> + Unpin + 'a {
         let body = CommandBody::Fetch {
             uid,
             set,
@@ -1343,7 +1343,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             modifiers,
         };
         let start = Some(body);
-        futures::stream::try_unfold(
+        Box::pin(futures::stream::try_unfold(
             (self, start, None::<Tag<'static>>),
             |(client, mut start, mut tag)| async move {
                 if let Some(body) = start.take() {
@@ -1365,7 +1365,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
                     }
                 }
             },
-        )
+        ))
     }
 
     /// A message's content (`BODY.PEEK[section]`, the whole message for `None`) as a stream of
@@ -1376,7 +1376,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         uid: NonZeroU32,
         section: Option<Section<'static>>,
         options: BodyStreamOptions,
-    ) -> impl Stream<Item = Result<Bytes, Error>> + 'a {
+    ) -> impl Stream<Item = Result<Bytes, Error>> + Unpin + 'a {
         let state = PartialDownload {
             client: self,
             uid,
@@ -1389,9 +1389,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             received: BTreeMap::new(),
             end: None,
         };
-        futures::stream::try_unfold(state, |mut s| async move {
+        Box::pin(futures::stream::try_unfold(state, |mut s| async move {
             Ok(s.next_chunk().await?.map(|c| (c, s)))
-        })
+        }))
     }
 
     /// `STORE set [+-]FLAGS[.SILENT] flags` (RFC 9051 §6.4.6): the FETCH responses with the new

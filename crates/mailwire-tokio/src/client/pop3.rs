@@ -153,19 +153,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
         Ok(client)
     }
 
-    /// Runs the machine until it has an event, performing the I/O it asks for.
-    async fn next_event(&mut self) -> Result<Event, Error> {
+    /// Runs the machine without reading: the next event, or `None` when it needs input.
+    async fn ready_event(&mut self) -> Result<Option<Event>, Error> {
         loop {
             match self.conn.next() {
                 Ok(Event::PlaintextDiscarded { bytes }) => {
                     tracing::warn!(bytes, "discarded plaintext sent after the STLS answer");
                 }
-                Ok(ev) => return Ok(ev),
+                Ok(ev) => return Ok(Some(ev)),
                 Err(Interrupt::Io(Io::Output(bytes))) => self.wire.write(&bytes).await?,
-                Err(Interrupt::Io(Io::NeedMoreInput)) => {
-                    let n = self.wire.read().await?;
-                    self.conn.feed(&self.wire.buf[..n]);
-                }
+                Err(Interrupt::Io(Io::NeedMoreInput)) => return Ok(None),
                 Err(Interrupt::Io(Io::UpgradeTls)) => self.wire.upgrade().await?,
                 Err(Interrupt::Io(Io::Close)) => {
                     self.wire.shutdown().await;
@@ -173,6 +170,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
                 }
                 Err(Interrupt::Error(e)) => return Err(Error::Protocol(e.to_string())),
             }
+        }
+    }
+
+    /// Runs the machine until it has an event, reading as needed.
+    async fn next_event(&mut self) -> Result<Event, Error> {
+        loop {
+            if let Some(ev) = self.ready_event().await? {
+                return Ok(ev);
+            }
+            let n = self.wire.read().await?;
+            self.conn.feed(&self.wire.buf[..n]);
         }
     }
 
@@ -297,8 +305,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
         self.wire.set_tls(tls);
         self.run(Command::Stls).await?;
         // The machine asks for the upgrade before it reads anything else.
-        while !self.wire.is_tls() {
-            skip(self.next_event().await?);
+        while let Some(ev) = self.ready_event().await? {
+            skip(ev);
+        }
+        if !self.wire.is_tls() {
+            return Err(Error::Protocol("no TLS upgrade after STLS".into()));
         }
         self.refresh_capabilities().await
     }
@@ -630,9 +641,9 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> BodyReader<'a, S> {
     }
 
     /// The chunks as a [`futures::Stream`].
-    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + 'a {
-        futures::stream::try_unfold(self, |mut reader| async move {
+    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Unpin + 'a {
+        Box::pin(futures::stream::try_unfold(self, |mut reader| async move {
             Ok(reader.chunk().await?.map(|c| (c, reader)))
-        })
+        }))
     }
 }
