@@ -463,6 +463,9 @@ pub struct ImapClient<S> {
     enabled: Vec<String>,
     unsolicited: VecDeque<Unsolicited>,
     exists: u32,
+    /// Commands whose caller went away (a dropped stream): their answers are skipped before the
+    /// next command is sent.
+    abandoned: VecDeque<Tag<'static>>,
 }
 
 impl ImapClient<TcpStream> {
@@ -531,6 +534,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             enabled: Vec::new(),
             unsolicited: VecDeque::new(),
             exists: 0,
+            abandoned: VecDeque::new(),
         };
         loop {
             if let Event::Greeting(g) = client.next_event().await? {
@@ -785,7 +789,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         }
     }
 
-    fn enqueue(&mut self, body: CommandBody<'_>) -> Result<Tag<'static>, Error> {
+    /// Skips what is left of abandoned commands, then enqueues `body`.
+    async fn send(&mut self, body: CommandBody<'_>) -> Result<Tag<'static>, Error> {
+        while let Some(tag) = self.abandoned.front().cloned() {
+            while !matches!(
+                self.progress(&tag, Mode::Other).await?,
+                Progress::Done { .. }
+            ) {}
+            self.abandoned.pop_front();
+        }
         self.conn.enqueue(body).map_err(enqueue_error)
     }
 
@@ -793,7 +805,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
     /// method, for commands and extensions without one.
     pub async fn execute(&mut self, body: CommandBody<'_>) -> Result<Answer, Error> {
         let mode = mode_of(&body);
-        let tag = self.enqueue(body)?;
+        let tag = self.send(body).await?;
         self.complete(&tag, mode).await
     }
 
@@ -931,10 +943,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             None
         };
         self.capabilities_fresh = false;
-        let tag = self.enqueue(CommandBody::Authenticate {
-            mechanism,
-            initial_response,
-        })?;
+        let tag = self
+            .send(CommandBody::Authenticate {
+                mechanism,
+                initial_response,
+            })
+            .await?;
         loop {
             match self.progress(&tag, Mode::Other).await? {
                 Progress::Challenge(data) => {
@@ -1336,36 +1350,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         attributes: MacroOrAttributes<'a>,
         modifiers: Vec<FetchModifier<'a>>,
     ) -> impl Stream<Item = Result<Fetched, Error>> + Unpin + 'a {
-        let body = CommandBody::Fetch {
-            uid,
-            set,
-            attributes,
-            modifiers,
+        let state = FetchStream {
+            client: self,
+            start: Some(CommandBody::Fetch {
+                uid,
+                set,
+                attributes,
+                modifiers,
+            }),
+            tag: None,
         };
-        let start = Some(body);
-        Box::pin(futures::stream::try_unfold(
-            (self, start, None::<Tag<'static>>),
-            |(client, mut start, mut tag)| async move {
-                if let Some(body) = start.take() {
-                    tag = Some(client.enqueue(body)?);
-                }
-                let Some(t) = tag.clone() else {
-                    return Ok(None);
-                };
-                loop {
-                    match client.progress(&t, Mode::Fetch).await? {
-                        Progress::Fetch(f) => return Ok(Some((f, (client, start, tag)))),
-                        Progress::Done { kind, code, text } => {
-                            if kind != StatusKind::Ok {
-                                return Err(rejection(kind, code, text));
-                            }
-                            return Ok(None);
-                        }
-                        _ => {}
-                    }
-                }
-            },
-        ))
+        Box::pin(futures::stream::try_unfold(state, |mut s| async move {
+            Ok(s.next().await?.map(|f| (f, s)))
+        }))
     }
 
     /// A message's content (`BODY.PEEK[section]`, the whole message for `None`) as a stream of
@@ -1795,6 +1792,46 @@ fn selected_from(answer: Answer) -> Selected {
     s
 }
 
+/// A FETCH whose responses are yielded as they come.
+struct FetchStream<'a, S> {
+    client: &'a mut ImapClient<S>,
+    start: Option<CommandBody<'a>>,
+    /// The running command; `None` before it is sent and after it completed.
+    tag: Option<Tag<'static>>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> FetchStream<'_, S> {
+    async fn next(&mut self) -> Result<Option<Fetched>, Error> {
+        if let Some(body) = self.start.take() {
+            self.tag = Some(self.client.send(body).await?);
+        }
+        let Some(tag) = self.tag.clone() else {
+            return Ok(None);
+        };
+        loop {
+            match self.client.progress(&tag, Mode::Fetch).await? {
+                Progress::Fetch(f) => return Ok(Some(f)),
+                Progress::Done { kind, code, text } => {
+                    self.tag = None;
+                    if kind != StatusKind::Ok {
+                        return Err(rejection(kind, code, text));
+                    }
+                    return Ok(None);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<S> Drop for FetchStream<'_, S> {
+    fn drop(&mut self) {
+        if let Some(tag) = self.tag.take() {
+            self.client.abandoned.push_back(tag);
+        }
+    }
+}
+
 /// A message content download by partial FETCHes.
 struct PartialDownload<'a, S> {
     client: &'a mut ImapClient<S>,
@@ -1823,6 +1860,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
                 }
             }
             if self.end.is_some_and(|e| self.next_yield >= e) {
+                // Requests past the end answer with empty data: leave them to be skipped.
+                let rest: Vec<_> = self.in_flight.drain(..).map(|(t, _)| t).collect();
+                self.client.abandoned.extend(rest);
                 return Ok(None);
             }
             while self.end.is_none() && self.in_flight.len() < self.window {
@@ -1839,7 +1879,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
                     }]),
                     modifiers: Vec::new(),
                 };
-                let tag = self.client.enqueue(body)?;
+                let tag = self.client.send(body).await?;
                 self.in_flight.push_back((tag, self.next_request));
                 self.next_request += self.chunk.get();
             }
@@ -1882,6 +1922,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
                 self.received.insert(offset, Bytes::new());
             }
         }
+    }
+}
+
+impl<S> Drop for PartialDownload<'_, S> {
+    fn drop(&mut self) {
+        let rest: Vec<_> = self.in_flight.drain(..).map(|(t, _)| t).collect();
+        self.client.abandoned.extend(rest);
     }
 }
 
@@ -1977,7 +2024,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Idle<'_, S> {
     }
 
     async fn begin(&mut self) -> Result<(), Error> {
-        let tag = self.client.enqueue(CommandBody::Idle)?;
+        let tag = self.client.send(CommandBody::Idle).await?;
         loop {
             match self.client.progress(&tag, Mode::Other).await? {
                 Progress::IdleStarted => {
