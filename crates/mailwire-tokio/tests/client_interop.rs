@@ -67,6 +67,15 @@ impl Target {
         self.keys.get(key).and_then(|p| p.parse().ok())
     }
 
+    /// `true` (with a note) when the server does not offer `protocol`.
+    fn lacks(&self, protocol: &str) -> bool {
+        let missing = self.port(protocol).is_none();
+        if missing {
+            println!("skipped: {} offers no {protocol}", self.get("name"));
+        }
+        missing
+    }
+
     fn host(&self) -> &str {
         self.get("host")
     }
@@ -158,9 +167,10 @@ fn message(tag: &str, lines: usize) -> Vec<u8> {
     m
 }
 
+/// A message of at least `size` bytes.
 fn big_message(tag: &str, size: usize) -> Vec<u8> {
-    let line = 80;
-    message(tag, size / line)
+    let one = message(tag, 1).len() - message(tag, 0).len();
+    message(tag, size / one + 1)
 }
 
 fn unique(prefix: &str) -> String {
@@ -191,7 +201,7 @@ async fn pop3_every_command_and_login_method() {
     let Some(t) = target("pop3_every_command_and_login_method") else {
         return;
     };
-    if t.port("pop3").is_none() {
+    if t.lacks("pop3") {
         return;
     }
     t.empty_maildrop().await;
@@ -287,7 +297,7 @@ async fn pop3_twenty_mib_message() {
     let Some(t) = target("pop3_twenty_mib_message") else {
         return;
     };
-    if t.port("pop3").is_none() {
+    if t.lacks("pop3") {
         return;
     }
     t.empty_maildrop().await;
@@ -306,8 +316,8 @@ async fn pop3_twenty_mib_message() {
     }
     assert_eq!(offset, big.len());
     println!(
-        "POP3 RETR of {} MiB over TLS: {:?}",
-        big.len() >> 20,
+        "POP3 RETR of {:.1} MiB over TLS: {:?}",
+        big.len() as f64 / f64::from(1 << 20),
         started.elapsed()
     );
     c.dele(n(1)).await.unwrap();
@@ -325,7 +335,7 @@ async fn imap_every_command() {
     let Some(t) = target("imap_every_command") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let mut c = t.imap(Security::StartTls).await;
@@ -562,7 +572,7 @@ async fn imap_login_methods_and_transports() {
     let Some(t) = target("imap_login_methods_and_transports") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let mut c = t.imap(Security::Implicit).await;
@@ -609,7 +619,7 @@ async fn imap_twenty_mib_message() {
     let Some(t) = target("imap_twenty_mib_message") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let folder = unique("mw-big");
@@ -667,7 +677,7 @@ async fn imap_idle_sees_an_append_from_another_connection() {
     let Some(t) = target("imap_idle_sees_an_append_from_another_connection") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let folder = unique("mw-idle");
@@ -719,7 +729,7 @@ async fn imap_unsolicited_flag_changes_and_expunges() {
     let Some(t) = target("imap_unsolicited_flag_changes_and_expunges") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let folder = unique("mw-unsol");
@@ -775,7 +785,7 @@ async fn imap_condstore_qresync_sync() {
     let Some(t) = target("imap_condstore_qresync_sync") else {
         return;
     };
-    if t.port("imap").is_none() {
+    if t.lacks("imap") {
         return;
     }
     let mut a = t.imap_login().await;

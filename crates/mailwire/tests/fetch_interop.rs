@@ -126,6 +126,7 @@ fn pop3_fetch_twice_gets_only_new_mail() {
         return;
     };
     if !t.contains_key("pop3s") {
+        println!("skipped: {} offers no POP3", t["name"]);
         return;
     }
     let out = out_dir("pop3-fetch");
@@ -164,6 +165,7 @@ async fn imap_fetch_twice_gets_only_new_mail() {
         return;
     };
     if !t.contains_key("imap") {
+        println!("skipped: {} offers no IMAP", t["name"]);
         return;
     }
     let tls =

@@ -1977,6 +1977,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Idle<'_, S> {
                 self.begin().await?;
                 continue;
             }
+            // Updates that came in with the last read are still in the machine.
+            self.drain().await?;
+            if !self.client.unsolicited.is_empty() || self.tag.is_none() {
+                continue;
+            }
             let mut deadline = self.started + self.options.restart;
             let keepalive = self
                 .options
