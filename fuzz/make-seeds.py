@@ -6,6 +6,7 @@ changing a layout: `python3 fuzz/make-seeds.py`. Existing seed-* files are repla
 fuzzer added are left alone.
 """
 import os
+import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 GREETING = b"+OK POP3 server ready <1896.697170952@dbc.mr.net>\r\n"
@@ -625,6 +626,16 @@ def imap_pair():
     w("tls", 1, 11, 7, crlf(b"a STARTTLS", b"a LOGIN a b", b"a SELECT INBOX", b"a UID FETCH 1:* FULL"))
     w("deep-search", 2 | 32, 12, 0, b"a SELECT INBOX\r\na SEARCH " + nest(60, b"(", b"SEEN", b")") + b"\r\n"
       + b"a SEARCH " + b"NOT " * 60 + b"ALL\r\n")
+    compress = crlf(b"a LOGIN smith sesame", b"a COMPRESS DEFLATE", b"a SELECT INBOX", b"a FETCH 1:* (FLAGS UID)",
+                    b"a APPEND INBOX {10}", b"0123456789", b"a IDLE", b"a COMPRESS DEFLATE", b"a UNAUTHENTICATE",
+                    b"a LOGIN smith sesame", b"a ENABLE CONDSTORE", b"a XFROB {3}", b"abc", b"a LOGOUT")
+    w("compress", 2, 13, 0, compress)
+    w("compress-chunked", 2, 14, 2, compress)
+    w("compress-random-answers", 2 | 16, 15, 7, compress)
+    w("extensions", 2, 16, 3, crlf(b"a ID (\"name\" \"x\")", b"a LOGIN a b", b"a GETQUOTA \"\"",
+                                   b"a SETQUOTA \"\" (STORAGE 512)", b"a GETMETADATA (DEPTH 1) \"\" /shared",
+                                   b"a SETACL INBOX fred +lr", b"a LISTRIGHTS INBOX fred",
+                                   b"a CREATE x (USE (\\Drafts))", b"a UNAUTHENTICATE", b"a LOGOUT"))
     for i, (name, c, _) in enumerate(traces()):
         w("trace-" + name, 2, 30 + i, 0, c)
 

@@ -23,6 +23,14 @@
 //!   [`TaggedExtSimple::Number`] is 0 or above `u32::MAX` (smaller numbers are sequence sets);
 //! * a `STORE` without flags is parenthesized; a LIST with several patterns has
 //!   `patterns_parenthesized` set; LIST option values are parenthesized (`option-value`).
+//! * extension names that would read as typed ones are avoided: an unknown FETCH attribute or
+//!   item, STATUS attribute, select parameter, FETCH or STORE modifier, sort key or threading
+//!   algorithm never has a known name (nor a macro's, nor `LAZY` for a FETCH modifier, which
+//!   would read as PREVIEW's); an unknown FETCH name never holds `[`; `append-ext` labels are
+//!   never `UTF8`, and a message whose data is an `append-data-ext` is last or followed by one
+//!   with a flag list or date-time (otherwise its data would read as an `append-ext`);
+//! * QRESYNC sets hold no `*` or `$`; a VANISHED set no `*` or `$`; thread lists nest at most 4
+//!   levels and opaque values 3.
 //!
 //! The public component strategies generate response-side values (synchronizing literals only);
 //! [`command`] uses command-side variants internally.
@@ -37,6 +45,13 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use crate::types::*;
+
+mod admin;
+
+pub use self::admin::{
+    id_params, list_extended_item, metadata_code, metadata_entry, quota_resource_name, raw_args,
+    rights,
+};
 
 /// Whether literals may be non-synchronizing (client to server).
 #[derive(Clone, Copy)]
@@ -125,6 +140,10 @@ fn quoted_bytes() -> impl Strategy<Value = Vec<u8>> {
 /// A quoted string: UTF-8 (7-bit included, `"` and `\` too), no CR, LF or NUL.
 pub fn quoted() -> impl Strategy<Value = Quoted<'static>> {
     quoted_bytes().prop_map(|b| Quoted::new(b).expect("no CR, LF or NUL"))
+}
+
+fn literal_mode_in(dir: Dir) -> BoxedStrategy<LiteralMode> {
+    literal_mode(dir)
 }
 
 fn literal_mode(dir: Dir) -> BoxedStrategy<LiteralMode> {
@@ -314,7 +333,7 @@ pub fn auth_mechanism() -> impl Strategy<Value = AuthMechanism<'static>> {
     .prop_map(|s| AuthMechanism::new(s).expect("atom"))
 }
 
-/// A capability (an `Other` is never IMAP4rev1, IMAP4rev2, LOGINDISABLED, STARTTLS or `AUTH=`).
+/// A capability (an `Other` is never a typed capability).
 pub fn capability() -> impl Strategy<Value = Capability<'static>> {
     prop_oneof![
         1 => Just(Capability::Imap4Rev1),
@@ -324,11 +343,10 @@ pub fn capability() -> impl Strategy<Value = Capability<'static>> {
         2 => auth_mechanism().prop_map(Capability::Auth),
         3 => atom()
             .prop_filter("not a typed capability", |a| {
-                let s = a.as_str();
-                !ci_in(s, &["IMAP4rev1", "IMAP4rev2", "LOGINDISABLED", "STARTTLS"])
-                    && !s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("AUTH="))
+                matches!(Capability::from_atom(a.clone()), Capability::Other(_))
             })
             .prop_map(Capability::Other),
+        3 => admin::typed_capability(),
     ]
 }
 
@@ -766,7 +784,7 @@ pub fn condition() -> impl Strategy<Value = Condition> {
     select(Condition::ALL.iter().map(|(c, _)| *c).collect::<Vec<_>>())
 }
 
-const KNOWN_CODES: [&str; 22] = [
+const KNOWN_CODES: [&str; 25] = [
     "ALERT",
     "BADCHARSET",
     "CAPABILITY",
@@ -783,6 +801,9 @@ const KNOWN_CODES: [&str; 22] = [
     "UIDNOTSTICKY",
     "CLOSED",
     "UNKNOWN-CTE",
+    "USEATTR",
+    "COMPRESSIONACTIVE",
+    "METADATA",
     "HIGHESTMODSEQ",
     "NOMODSEQ",
     "MODIFIED",
@@ -840,6 +861,7 @@ pub fn code() -> impl Strategy<Value = Code<'static>> {
         }),
         condition().prop_map(Code::Condition),
         (other_name, option::of(other_text)).prop_map(|(name, text)| Code::Other { name, text }),
+        admin::code(),
     ]
 }
 
@@ -874,6 +896,7 @@ pub fn status_value() -> impl Strategy<Value = StatusValue> {
         any_u32().prop_map(StatusValue::Unseen),
         any_u32().prop_map(StatusValue::Deleted),
         number64().prop_map(StatusValue::Size),
+        number64().prop_map(StatusValue::DeletedStorage),
         mod_seq_valzer().prop_map(StatusValue::HighestModSeq),
         object_id().prop_map(|o| StatusValue::MailboxId(o.into_static())),
         option::of(any_u32()).prop_map(StatusValue::AppendLimit),
@@ -1032,6 +1055,15 @@ pub fn search_return_data() -> impl Strategy<Value = SearchReturnData<'static>> 
     ]
 }
 
+/// A LIST `option-standard-tag` or `option-vendor-tag` (an atom) that is not one of `names`.
+fn option_name_except(names: &'static [&'static str]) -> impl Strategy<Value = Atom<'static>> {
+    prop_oneof![
+        2 => tagged_label().prop_map(|l| Atom::new(l.as_str().to_string()).expect("atom")),
+        1 => "[A-Za-z0-9]{1,4}-[!#&'+,./0-9:;<=>?@A-Z^_`a-z|~-]{1,6}".prop_map(|s| Atom::new(s).expect("atom")),
+    ]
+    .prop_filter("not a known name", move |a| !ci_in(a.as_str(), names))
+}
+
 /// A LIST selection option (an `Other` value is always parenthesized).
 pub fn list_select_option() -> impl Strategy<Value = ListSelectOption<'static>> {
     prop_oneof![
@@ -1042,7 +1074,7 @@ pub fn list_select_option() -> impl Strategy<Value = ListSelectOption<'static>> 
             ListSelectOption::SpecialUse,
         ]),
         1 => (
-            label_except(&["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"]),
+            option_name_except(&["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"]),
             option::of(option_value_in(CMD)),
         )
             .prop_map(|(l, v)| ListSelectOption::Other(l, v)),
@@ -1055,7 +1087,7 @@ pub fn list_return_option() -> impl Strategy<Value = ListReturnOption<'static>> 
         3 => select(vec![ListReturnOption::Subscribed, ListReturnOption::Children, ListReturnOption::SpecialUse]),
         1 => vec1(status_attribute(), 4).prop_map(ListReturnOption::Status),
         1 => (
-            label_except(&["SUBSCRIBED", "CHILDREN", "STATUS", "SPECIAL-USE"]),
+            option_name_except(&["SUBSCRIBED", "CHILDREN", "STATUS", "SPECIAL-USE"]),
             option::of(option_value_in(CMD)),
         )
             .prop_map(|(l, v)| ListReturnOption::Other(l, v)),
@@ -1087,14 +1119,6 @@ pub fn namespace_description() -> impl Strategy<Value = NamespaceDescription<'st
             delimiter,
             extensions,
         })
-}
-
-fn list_extended_item() -> impl Strategy<Value = ListExtendedItem<'static>> {
-    let tag = prop_oneof![
-        1 => select(vec!["CHILDINFO", "OLDNAME"]).prop_map(|s| AString::String(quoted_str(s))),
-        2 => astring(),
-    ];
-    (tag, tagged_ext_value()).prop_map(|(tag, value)| ListExtendedItem { tag, value })
 }
 
 /// A LIST response payload (`extended` only with `lsub == false`).
@@ -1146,6 +1170,7 @@ pub fn data() -> impl Strategy<Value = Data<'static>> {
         1 => any_u32().prop_map(Data::Recent),
         1 => nz_u32().prop_map(Data::Expunge),
         4 => (nz_u32(), vec1(message_data_item(), 5)).prop_map(|(seq, items)| Data::Fetch { seq, items }),
+        4 => admin::data(),
     ]
 }
 
@@ -1363,6 +1388,7 @@ pub fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
         3 => fetch,
         2 => store,
         2 => copy_move,
+        6 => admin::command_body(),
         2 => select_cmd,
         2 => sort_command(),
         1 => thread_command(),

@@ -25,9 +25,11 @@ use mailwire_core::{Interrupt, Io, Secret};
 use crate::codec::decode::{parse_message, response};
 use crate::codec::frame::{Frame, Framer};
 use crate::codec::{Encode, Fragment, Options as DecodeOptions, ParseError};
+use crate::compress::{CompressError, Layer};
 use crate::types::{
-    AuthenticateData, Code, Command, CommandBody, Continuation, Data, Greeting, GreetingKind,
-    IdleDone, IntoStatic, LiteralMode, Response, State, Status, StatusKind, Tag, Text,
+    AuthenticateData, Code, Command, CommandBody, Continuation, Data, EnabledSet, Greeting,
+    GreetingKind, IdleDone, IntoStatic, LiteralMode, Response, State, Status, StatusKind, Tag,
+    Text,
 };
 
 /// Client connection settings.
@@ -142,6 +144,9 @@ pub enum Error {
     /// The greeting does not decode.
     #[error("invalid greeting: {0}")]
     Greeting(ParseError),
+    /// The COMPRESS layer failed (RFC 4978): the server's data is not valid DEFLATE.
+    #[error("{0}")]
+    Compress(CompressError),
 }
 
 #[derive(Debug)]
@@ -161,6 +166,8 @@ enum Kind {
     StartTls,
     Idle,
     Other,
+    Compress,
+    Unauthenticate,
 }
 
 impl Kind {
@@ -173,6 +180,8 @@ impl Kind {
             CommandBody::Logout => Kind::Logout,
             CommandBody::StartTls => Kind::StartTls,
             CommandBody::Idle => Kind::Idle,
+            CommandBody::Compress(_) => Kind::Compress,
+            CommandBody::Unauthenticate => Kind::Unauthenticate,
             _ => Kind::Other,
         }
     }
@@ -207,6 +216,10 @@ pub struct Connection {
     idling: bool,
     upgrade_pending: bool,
     closed: bool,
+    /// Extensions the server reported as enabled (RFC 5161 `ENABLED`).
+    enabled: EnabledSet,
+    /// COMPRESS (RFC 4978); its wire buffer goes out before `output`.
+    compress: Layer,
 }
 
 impl Connection {
@@ -227,7 +240,21 @@ impl Connection {
             idling: false,
             upgrade_pending: false,
             closed: false,
+            enabled: EnabledSet::default(),
+            compress: Layer::default(),
         }
+    }
+
+    /// The extensions enabled so far (RFC 5161 `ENABLED` responses the server sent; reset by
+    /// UNAUTHENTICATE, RFC 8437 §4.1). QRESYNC, UTF8=ACCEPT and IMAP4rev2 change what the
+    /// server sends once enabled.
+    pub fn enabled(&self) -> &EnabledSet {
+        &self.enabled
+    }
+
+    /// Whether the COMPRESS=DEFLATE layer is active (RFC 4978).
+    pub fn is_compressed(&self) -> bool {
+        self.compress.is_active()
     }
 
     /// The state, as far as the completions received so far tell.
@@ -250,11 +277,12 @@ impl Connection {
         self.options.literal_plus = on;
     }
 
-    /// Appends bytes received from the server.
+    /// Appends bytes received from the server (compressed ones once COMPRESS is active).
     pub fn feed(&mut self, bytes: &[u8]) {
-        if !self.closed {
-            self.framer.feed(bytes);
+        if self.closed {
+            return;
         }
+        self.compress.feed(&mut self.framer, bytes);
     }
 
     /// Enqueues a command with a fresh tag and returns the tag.
@@ -276,9 +304,16 @@ impl Connection {
                     Kind::Login | Kind::Authenticate | Kind::Select | Kind::Unselect
                 )
             });
+        let leaving = self
+            .in_flight
+            .iter()
+            .map(|f| f.kind)
+            .chain(self.queue.iter().map(|o| o.body_kind))
+            .any(|k| k == Kind::Unauthenticate);
         let ok = body.valid_in(self.state)
             || (changing
-                && (body.valid_in(State::Authenticated) || body.valid_in(State::Selected)));
+                && (body.valid_in(State::Authenticated) || body.valid_in(State::Selected)))
+            || (leaving && body.valid_in(State::NotAuthenticated));
         if !ok {
             return Err(EnqueueError::WrongState {
                 command: body.name(),
@@ -359,13 +394,13 @@ impl Connection {
                 return Ok(ev);
             }
             if self.closed {
-                if !self.output.is_empty() {
+                if !self.output.is_empty() || self.compress.has_wire() {
                     return Err(self.flush());
                 }
                 return Err(Interrupt::Io(Io::Close));
             }
             if self.upgrade_pending {
-                if !self.output.is_empty() {
+                if !self.output.is_empty() || self.compress.has_wire() {
                     return Err(self.flush());
                 }
                 self.upgrade_pending = false;
@@ -381,7 +416,7 @@ impl Connection {
             match self.read() {
                 Ok(true) => continue,
                 Ok(false) => {
-                    if !self.output.is_empty() {
+                    if !self.output.is_empty() || self.compress.has_wire() {
                         return Err(self.flush());
                     }
                     return Err(Interrupt::Io(Io::NeedMoreInput));
@@ -395,7 +430,11 @@ impl Connection {
     }
 
     fn flush(&mut self) -> Interrupt<Error> {
-        Interrupt::Io(Io::Output(core::mem::take(&mut self.output)))
+        if let Err(e) = self.compress.seal(&mut self.output) {
+            self.closed = true;
+            return Interrupt::Error(Error::Compress(e));
+        }
+        Interrupt::Io(Io::Output(self.compress.take_wire()))
     }
 
     /// Sends fragments as far as the literal flow and pipelining rules allow.
@@ -407,10 +446,13 @@ impl Connection {
             if let Some(out) = &mut self.sending {
                 while let Some(f) = out.fragments.front() {
                     match f {
+                        // Waits for "+". A zero-length literal has nothing to wait for: the
+                        // server connection does not ask for it (the framer announces only
+                        // literals with data), and the rest of the command follows at once.
                         Fragment::Literal {
                             mode: LiteralMode::Sync,
-                            ..
-                        } => return, // waits for "+"
+                            data,
+                        } if !data.is_empty() => return,
                         _ => {
                             if let Some(Fragment::Line { data } | Fragment::Literal { data, .. }) =
                                 out.fragments.pop_front()
@@ -422,8 +464,8 @@ impl Connection {
                                 out.fragments.front(),
                                 Some(Fragment::Literal {
                                     mode: LiteralMode::Sync,
-                                    ..
-                                })
+                                    data,
+                                }) if !data.is_empty()
                             ) {
                                 return;
                             }
@@ -441,14 +483,42 @@ impl Connection {
                     tag: out.tag.clone(),
                     kind: out.body_kind,
                 });
+                if out.body_kind == Kind::Unauthenticate && self.compress.compressing() {
+                    // RFC 8437 §4.1: the client's compression ends after the CRLF of
+                    // UNAUTHENTICATE (one line, no literal).
+                    for f in out.fragments {
+                        let (Fragment::Line { data } | Fragment::Literal { data, .. }) = f;
+                        self.output.extend_from_slice(&data);
+                    }
+                    if self.compress.stop_output(&mut self.output).is_err() {
+                        self.closed = true;
+                    }
+                    continue;
+                }
                 self.sending = Some(out);
+            }
+        }
+    }
+
+    /// The next frame, pulling decompressed input through the framer while COMPRESS is active.
+    fn next_frame(&mut self) -> Result<Option<Frame>, Error> {
+        loop {
+            if let Some(frame) = self.framer.next() {
+                return Ok(Some(frame));
+            }
+            if !self
+                .compress
+                .pull(&mut self.framer)
+                .map_err(Error::Compress)?
+            {
+                return Ok(None);
             }
         }
     }
 
     /// Reads one frame; `Ok(false)` when none is complete.
     fn read(&mut self) -> Result<bool, Error> {
-        let Some(frame) = self.framer.next() else {
+        let Some(frame) = self.next_frame()? else {
             return Ok(false);
         };
         let msg = match frame {
@@ -494,13 +564,18 @@ impl Connection {
         };
         match resp {
             Response::Continuation(c) => self.continuation(c),
-            Response::Data(d) => self.events.push_back(Event::Data(d)),
+            Response::Data(d) => {
+                if let Data::Enabled(caps) = &d {
+                    self.enabled.record(caps);
+                }
+                self.events.push_back(Event::Data(d))
+            }
             Response::Status(Status::Tagged {
                 tag,
                 kind,
                 code,
                 text,
-            }) => self.completed(tag, kind, code, text),
+            }) => self.completed(tag, kind, code, text)?,
             Response::Status(s @ Status::Bye { .. }) => {
                 self.events.push_back(Event::Status(s));
                 // The server closes; a BYE before LOGOUT's OK is normal (RFC 9051 §7.1.5).
@@ -555,7 +630,7 @@ impl Connection {
         kind: StatusKind,
         code: Option<Code<'static>>,
         text: Text<'static>,
-    ) {
+    ) -> Result<(), Error> {
         let Some(pos) = self.in_flight.iter().position(|f| f.tag == tag) else {
             // A completion for no command we sent: report it as an untagged-looking status.
             self.events.push_back(Event::Completed {
@@ -564,7 +639,7 @@ impl Connection {
                 code,
                 text,
             });
-            return;
+            return Ok(());
         };
         let done = self.in_flight.remove(pos).map(|f| f.kind);
         // A command refused while we waited to send its literal: drop the rest of it.
@@ -589,6 +664,23 @@ impl Connection {
             }
             Some(Kind::StartTls) if ok => self.upgrade_pending = true,
             Some(Kind::Idle) => self.idling = false,
+            Some(Kind::Compress) if ok && !self.is_compressed() => {
+                // RFC 4978 §3: everything after the OK's CRLF is compressed, in both directions;
+                // what already arrived goes through the inflater.
+                self.compress
+                    .start(&mut self.output, &mut self.framer)
+                    .map_err(Error::Compress)?;
+            }
+            Some(Kind::Unauthenticate) if ok => {
+                // RFC 8437 §3 and §4.1: back to Not Authenticated, enabled extensions reset;
+                // the server's compression ends after this OK's CRLF.
+                self.state = State::NotAuthenticated;
+                self.enabled.clear();
+                self.compress
+                    .stop_output(&mut self.output)
+                    .map_err(Error::Compress)?;
+                self.compress.stop_input();
+            }
             _ => {}
         }
         self.events.push_back(Event::Completed {
@@ -597,6 +689,7 @@ impl Connection {
             code,
             text,
         });
+        Ok(())
     }
 }
 

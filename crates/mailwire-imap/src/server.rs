@@ -22,9 +22,10 @@ use mailwire_core::{Interrupt, Io, Secret};
 use crate::codec::decode::{command, leading_tag, parse_message};
 use crate::codec::frame::{Frame, Framer};
 use crate::codec::{Encode, Options as DecodeOptions, ParseError};
+use crate::compress::{CompressError, Layer};
 use crate::types::{
-    Code, Command, CommandBody, Condition, Continuation, Greeting, GreetingKind, IntoStatic,
-    Response, State, Status, StatusKind, Tag, Text,
+    Code, Command, CommandBody, Condition, Continuation, Data, EnabledSet, Greeting, GreetingKind,
+    IntoStatic, Response, State, Status, StatusKind, Tag, Text,
 };
 
 /// Output is handed to the driver once this much is buffered.
@@ -153,6 +154,9 @@ pub enum Error {
         /// How many bytes.
         bytes: usize,
     },
+    /// The COMPRESS layer failed (RFC 4978): the client's data is not valid DEFLATE.
+    #[error("{0}")]
+    Compress(CompressError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +192,14 @@ pub struct Connection {
     closing: bool,
     closed: bool,
     consecutive_errors: u32,
+    /// Extensions the application reported as enabled (`ENABLED`, RFC 5161).
+    enabled: EnabledSet,
+    /// COMPRESS (RFC 4978): switched on once the OK has been written.
+    compress_pending: bool,
+    /// The COMPRESS layer; its wire buffer goes out before `output`.
+    compress: Layer,
+    /// A fatal error found while reading, reported by `next`.
+    fatal: Option<Error>,
 }
 
 impl Connection {
@@ -213,8 +225,24 @@ impl Connection {
             closing,
             closed: false,
             consecutive_errors: 0,
+            enabled: EnabledSet::default(),
+            compress_pending: false,
+            compress: Layer::default(),
+            fatal: None,
             options,
         }
+    }
+
+    /// The extensions enabled so far (RFC 5161 `ENABLED` responses the application sent; reset by
+    /// UNAUTHENTICATE, RFC 8437 §4.1). QRESYNC, UTF8=ACCEPT and IMAP4rev2 change what the
+    /// server sends once enabled.
+    pub fn enabled(&self) -> &EnabledSet {
+        &self.enabled
+    }
+
+    /// Whether the COMPRESS=DEFLATE layer is active (RFC 4978).
+    pub fn is_compressed(&self) -> bool {
+        self.compress.is_active()
     }
 
     /// The connection state.
@@ -232,11 +260,12 @@ impl Connection {
         self.pending.as_ref().map(|p| (&p.tag, &p.body))
     }
 
-    /// Appends bytes received from the client.
+    /// Appends bytes received from the client (compressed ones once COMPRESS is active).
     pub fn feed(&mut self, bytes: &[u8]) {
-        if !self.closed {
-            self.framer.feed(bytes);
+        if self.closed {
+            return;
         }
+        self.compress.feed(&mut self.framer, bytes);
     }
 
     /// Sends an untagged response or a continuation request. A continuation request while
@@ -255,6 +284,7 @@ impl Connection {
                 Some(CommandBody::Idle) => self.mode = Mode::Idle,
                 _ => {}
             },
+            Response::Data(Data::Enabled(caps)) => self.enabled.record(caps),
             _ => {}
         }
         self.output.extend_from_slice(&response.encode().dump());
@@ -264,7 +294,9 @@ impl Connection {
     /// Completes the pending command with a tagged status (RFC 9051 §7.1). An `OK` moves the
     /// state: LOGIN and AUTHENTICATE to Authenticated, SELECT and EXAMINE to Selected, CLOSE and
     /// UNSELECT back to Authenticated, LOGOUT to Logout (send `BYE` first), STARTTLS to the TLS
-    /// upgrade. A failed SELECT or EXAMINE leaves no mailbox selected (§6.3.2).
+    /// upgrade, COMPRESS to compression after the OK (RFC 4978 §3), UNAUTHENTICATE to Not
+    /// Authenticated with the enabled extensions and compression reset after the OK (RFC 8437).
+    /// A failed SELECT or EXAMINE leaves no mailbox selected (§6.3.2).
     pub fn complete(
         &mut self,
         kind: StatusKind,
@@ -298,12 +330,25 @@ impl Connection {
                 self.closing = true;
             }
             CommandBody::StartTls if ok => self.upgrade_pending = true,
+            CommandBody::Compress(_) if ok && !self.is_compressed() => self.compress_pending = true,
+            CommandBody::Unauthenticate if ok => {
+                self.state = State::NotAuthenticated;
+                self.enabled.clear();
+                // RFC 8437 §4.1: compression ends after this OK's CRLF.
+                if let Err(e) = self.compress.stop_output(&mut self.output) {
+                    self.fatal = Some(Error::Compress(e));
+                }
+            }
             _ => {}
         }
         if ok {
             self.consecutive_errors = 0;
         }
         Ok(())
+    }
+
+    fn has_output(&self) -> bool {
+        !self.output.is_empty() || self.compress.has_wire()
     }
 
     /// Accepts the announced literal: sends the continuation request.
@@ -389,6 +434,10 @@ impl Connection {
             if let Some(ev) = self.events.pop_front() {
                 return Ok(ev);
             }
+            if let Some(e) = self.fatal.take() {
+                self.closed = true;
+                return Err(Interrupt::Error(e));
+            }
             if self.output.len() >= FLUSH_AT {
                 return Err(self.flush());
             }
@@ -396,15 +445,29 @@ impl Connection {
                 return Err(Interrupt::Io(Io::Close));
             }
             if self.closing {
-                if !self.output.is_empty() {
+                if self.has_output() {
                     return Err(self.flush());
                 }
                 self.closed = true;
                 self.framer.take_all();
                 continue;
             }
+            if self.compress_pending {
+                // RFC 4978 §3: the OK goes out uncompressed (in an output of its own);
+                // everything after it is compressed, and what the client sent after COMPRESS is
+                // compressed data.
+                if self.has_output() {
+                    return Err(self.flush());
+                }
+                self.compress_pending = false;
+                if let Err(e) = self.compress.start(&mut self.output, &mut self.framer) {
+                    self.closed = true;
+                    return Err(Interrupt::Error(Error::Compress(e)));
+                }
+                continue;
+            }
             if self.upgrade_pending {
-                if !self.output.is_empty() {
+                if self.has_output() {
                     return Err(self.flush());
                 }
                 self.upgrade_pending = false;
@@ -419,7 +482,10 @@ impl Connection {
             let waiting = self.mode == Mode::LiteralDecision
                 || (self.pending.is_some() && self.mode == Mode::Commands);
             if waiting || !self.read() {
-                if !self.output.is_empty() {
+                if self.fatal.is_some() {
+                    continue;
+                }
+                if self.has_output() {
                     return Err(self.flush());
                 }
                 return Err(Interrupt::Io(Io::NeedMoreInput));
@@ -428,12 +494,33 @@ impl Connection {
     }
 
     fn flush(&mut self) -> Interrupt<Error> {
-        Interrupt::Io(Io::Output(core::mem::take(&mut self.output)))
+        if let Err(e) = self.compress.seal(&mut self.output) {
+            self.closed = true;
+            return Interrupt::Error(Error::Compress(e));
+        }
+        Interrupt::Io(Io::Output(self.compress.take_wire()))
+    }
+
+    /// The next frame, pulling decompressed input through the framer while COMPRESS is active.
+    fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(frame) = self.framer.next() {
+                return Some(frame);
+            }
+            match self.compress.pull(&mut self.framer) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    self.fatal = Some(Error::Compress(e));
+                    return None;
+                }
+            }
+        }
     }
 
     /// Reads one frame; `false` when none is complete.
     fn read(&mut self) -> bool {
-        let Some(frame) = self.framer.next() else {
+        let Some(frame) = self.next_frame() else {
             return false;
         };
         match frame {
@@ -545,6 +632,11 @@ impl Connection {
                 return;
             }
         };
+        if matches!(cmd.body, CommandBody::Unauthenticate) {
+            // RFC 8437 §4.1: the client's compression ends after the CRLF of UNAUTHENTICATE;
+            // what follows is plaintext.
+            self.compress.stop_input();
+        }
         let tag = Some(cmd.tag.clone().into_static());
         if !cmd.body.valid_in(self.state) {
             let reason = RejectReason::WrongState {

@@ -725,6 +725,10 @@ fn kat_savedate_objectid_preview_within() {
             SearchKey::SaveDateSupported,
         ]
     );
+    assert_eq!(
+        search("A1 search savedatesupported"),
+        vec![SearchKey::SaveDateSupported]
+    );
     // RFC 5032 §4.
     assert_eq!(
         search("a1 SEARCH UNSEEN YOUNGER 259200 OLDER 1"),
@@ -1027,7 +1031,7 @@ fn unknown_items_and_values_re_encode_byte_for_byte() {
         }
     );
     for input in [
-        "a FETCH 1 (X-FOO UID FLAGSX)",
+        "a FETCH 1 (X-FOO UID FLAGSX X-A-LONGER-NAME-THAN-ANY-KNOWN)",
         "a FETCH 1 X-FOO",
         "a SELECT x (X-P1 X-P2 (a) X-P3 5)",
         "a STATUS x (X-NEW MESSAGES)",

@@ -87,8 +87,11 @@ pub struct Pop3Options {
     pub mark_seen: bool,
     /// How long to wait before answering a failed login.
     pub failed_login_delay: Duration,
-    /// The inactivity timeout (RFC 1939 §3: at least 10 minutes).
+    /// The inactivity timeout once logged in (RFC 1939 §3: at least 10 minutes).
     pub timeout: Duration,
+    /// The inactivity timeout before login (RFC 1939 §3 asks for at least 10 minutes in every
+    /// state; an operator under attack may choose less).
+    pub preauth_timeout: Duration,
     /// Offer and accept `APOP` (needs a [`SharedSecrets`] source).
     pub apop: bool,
     /// The `IMPLEMENTATION` capability text (RFC 2449 §6.9), if any.
@@ -110,6 +113,7 @@ impl Default for Pop3Options {
             mark_seen: true,
             failed_login_delay: Duration::from_secs(2),
             timeout: Duration::from_secs(600),
+            preauth_timeout: Duration::from_secs(600),
             apop: true,
             implementation: Some("mailwire".into()),
             machine: MachineOptions::default(),
@@ -1029,7 +1033,10 @@ impl<S: Store> Session for Pop3Session<S> {
     }
 
     fn timeout(&self) -> Duration {
-        self.server.options.timeout
+        match self.state {
+            State::Transaction(_) => self.server.options.timeout,
+            _ => self.server.options.preauth_timeout,
+        }
     }
 
     fn timed_out(&mut self) -> Option<Vec<u8>> {

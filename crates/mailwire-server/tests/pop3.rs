@@ -178,6 +178,19 @@ fn transaction_commands() {
 }
 
 #[test]
+fn timeouts_depend_on_the_state() {
+    let store = store();
+    let mut o = options();
+    o.preauth_timeout = Duration::from_secs(60);
+    o.timeout = Duration::from_secs(900);
+    let mut h = Harness::new(&server(&store, o), info("127.0.0.1:5000", false));
+    h.send("");
+    assert_eq!(h.session.timeout(), Duration::from_secs(60));
+    h.send("USER alice\r\nPASS secret\r\n");
+    assert_eq!(h.session.timeout(), Duration::from_secs(900));
+}
+
+#[test]
 fn dele_marks_rset_unmarks_quit_commits() {
     let store = store();
     let srv = server(&store, options());
@@ -593,4 +606,57 @@ fn pipelined_commands_are_answered_in_order() {
             "+OK bye (2 messages left)",
         ]
     );
+}
+
+/// A `MakeWriter` that collects log output in memory.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+#[test]
+fn passwords_never_reach_the_logs() {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let store = store();
+        let srv = server(&store, options());
+        let mut h = Harness::new(&srv, info("127.0.0.1:5000", false));
+        h.send("");
+        h.send("USER alice\r\nPASS hunter2-wrong\r\n");
+        h.send("USER alice\r\nPASS secret\r\nQUIT\r\n");
+        let b64 = mailwire_core::sasl::encode_base64(b"\0alice\0sasl-pass-xyz");
+        let mut h = Harness::new(&srv, info("127.0.0.1:5001", false));
+        h.send("");
+        h.send(&format!("AUTH PLAIN {b64}\r\n"));
+    });
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("PASS") || text.contains("Pass"),
+        "commands are logged: {text}"
+    );
+    for secret in ["hunter2-wrong", "secret\"", "sasl-pass-xyz", "AGFsaWNl"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked into the logs:\n{text}"
+        );
+    }
 }

@@ -152,6 +152,7 @@ struct Config {
     pop3_retention: Option<RetentionChoice>,
     pop3_lock: Option<bool>,
     pop3_timeout_secs: Option<u64>,
+    pop3_preauth_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
     failed_login_delay: Option<f64>,
@@ -173,6 +174,7 @@ struct Settings {
     retention: Retention,
     lock: bool,
     pop3_timeout: Duration,
+    pop3_preauth_timeout: Duration,
     server: ServerOptions,
     failed_login_delay: Duration,
     hostname: String,
@@ -229,6 +231,8 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         // RFC 1939 §3: an inactivity timer "MUST be of at least 10 minutes' duration".
         return Err("pop3-timeout-secs must be at least 600 (RFC 1939 §3)".into());
     }
+    let pop3_preauth_timeout =
+        Duration::from_secs(config.pop3_preauth_timeout_secs.unwrap_or(600).max(10));
     Ok(Settings {
         bind: args
             .bind
@@ -255,6 +259,7 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         retention,
         lock: !args.pop3_no_lock && config.pop3_lock.unwrap_or(true),
         pop3_timeout,
+        pop3_preauth_timeout,
         server,
         failed_login_delay: Duration::from_secs_f64(delay),
         hostname: config.hostname.unwrap_or_else(|| "localhost".into()),
@@ -370,6 +375,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), String> {
         pop3_options.exclusive_lock = settings.lock;
         pop3_options.failed_login_delay = settings.failed_login_delay;
         pop3_options.timeout = settings.pop3_timeout;
+        pop3_options.preauth_timeout = settings.pop3_preauth_timeout;
         let apop = ApopFile {
             secrets: data.apop_secrets()?,
         };

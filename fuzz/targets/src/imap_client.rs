@@ -255,6 +255,9 @@ pub(crate) fn client(data: &[u8]) {
                         assert!(starttls_ok, "{e:?} without STARTTLS completed OK");
                     }
                     client::Error::Greeting(_) => assert!(!greeted, "{e:?} after the greeting"),
+                    client::Error::Compress(_) => {
+                        assert!(conn.is_compressed(), "{e:?} without COMPRESS")
+                    }
                     other => panic!("unknown error {other:?}"),
                 }
                 failed = true;

@@ -40,6 +40,7 @@ use base64::Engine as _;
 
 use crate::types::*;
 
+mod admin;
 mod ext;
 
 /// A piece of an encoded message.
@@ -1101,6 +1102,7 @@ impl Encode for Capability<'_> {
             Capability::LoginDisabled => ctx.push(b"LOGINDISABLED"),
             Capability::StartTls => ctx.push(b"STARTTLS"),
             Capability::Other(a) => a.encode_ctx(ctx),
+            other => admin::capability(ctx, other),
         }
     }
 }
@@ -1177,6 +1179,9 @@ impl Encode for Code<'_> {
                     t.encode_ctx(ctx);
                 }
             }
+            Code::UseAttr => ctx.push(b"USEATTR"),
+            Code::CompressionActive => ctx.push(b"COMPRESSIONACTIVE"),
+            Code::Metadata(m) => m.encode_ctx(ctx),
             ext @ (Code::HighestModSeq(_)
             | Code::NoModSeq
             | Code::Modified(_)
@@ -1203,6 +1208,7 @@ impl Encode for StatusValue {
             StatusValue::Unseen(n) => (b"UNSEEN ", n as u64),
             StatusValue::Deleted(n) => (b"DELETED ", n as u64),
             StatusValue::Size(n) => (b"SIZE ", n),
+            StatusValue::DeletedStorage(n) => (b"DELETED-STORAGE ", n),
             ref ext @ (StatusValue::HighestModSeq(_)
             | StatusValue::MailboxId(_)
             | StatusValue::AppendLimit(_)
@@ -1388,7 +1394,7 @@ impl Encode for ListSelectOption<'_> {
             ListSelectOption::Remote => ctx.push(b"REMOTE"),
             ListSelectOption::RecursiveMatch => ctx.push(b"RECURSIVEMATCH"),
             ListSelectOption::SpecialUse => ctx.push(b"SPECIAL-USE"),
-            ListSelectOption::Other(label, value) => labelled(ctx, label, value.as_ref()),
+            ListSelectOption::Other(name, value) => admin::option(ctx, name, value.as_ref()),
         }
     }
 }
@@ -1403,7 +1409,7 @@ impl Encode for ListReturnOption<'_> {
                 ctx.paren(atts);
             }
             ListReturnOption::SpecialUse => ctx.push(b"SPECIAL-USE"),
-            ListReturnOption::Other(label, value) => labelled(ctx, label, value.as_ref()),
+            ListReturnOption::Other(name, value) => admin::option(ctx, name, value.as_ref()),
         }
     }
 }
@@ -1610,6 +1616,14 @@ impl Encode for Data<'_> {
                 ctx.push(b" FETCH ");
                 ctx.paren(items);
             }
+            d @ (Data::Id(_)
+            | Data::Quota { .. }
+            | Data::QuotaRoot { .. }
+            | Data::Metadata { .. }
+            | Data::Acl { .. }
+            | Data::ListRights { .. }
+            | Data::MyRights { .. }
+            | Data::Other { .. }) => admin::data(ctx, d),
             ext @ (Data::SearchModSeq { .. }
             | Data::Vanished { .. }
             | Data::Sort(_)
@@ -1871,6 +1885,21 @@ impl Encode for CommandBody<'_> {
                 ctx.sp();
                 mailbox.encode_ctx(ctx);
             }
+            c @ (C::Id(_)
+            | C::CreateWithParams { .. }
+            | C::GetQuota(_)
+            | C::GetQuotaRoot(_)
+            | C::SetQuota { .. }
+            | C::GetMetadata { .. }
+            | C::SetMetadata { .. }
+            | C::SetAcl { .. }
+            | C::DeleteAcl { .. }
+            | C::GetAcl(_)
+            | C::ListRights { .. }
+            | C::MyRights(_)
+            | C::Unauthenticate
+            | C::Compress(_)
+            | C::Other { .. }) => admin::command_body(ctx, c),
             ext @ (C::Sort { .. } | C::Thread { .. } | C::StoreGmailLabels { .. }) => {
                 ext::command_body(ctx, ext)
             }
@@ -2626,9 +2655,7 @@ mod tests {
                 mailbox: Mailbox::Other(AString::String(q("Fruit/Peach"))),
                 extended: Some(vec![ListExtendedItem {
                     tag: AString::String(q("OLDNAME")),
-                    value: TaggedExtValue::Comp(Some(TaggedExtComp::AString(AString::String(q(
-                        "OldMailbox"
-                    ))))),
+                    value: ListExtendedValue::OldName(AString::String(q("OldMailbox"))),
                 }]),
             })),
             "* LIST (\\Subscribed \\NonExistent \\X-Foo) \"\\\\\" \"Fruit/Peach\" (\"OLDNAME\" (\"OldMailbox\"))\r\n"

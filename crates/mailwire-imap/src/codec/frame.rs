@@ -287,6 +287,12 @@ impl Framer {
         self.buf.is_empty()
     }
 
+    /// `true` while a synchronizing literal announcement waits for `accept_literal` or
+    /// `reject_literal` (the peer sends nothing more of the message meanwhile).
+    pub(crate) fn awaiting_answer(&self) -> bool {
+        self.awaiting_answer
+    }
+
     /// Removes and returns everything buffered (for STARTTLS, COMPRESS or an abort).
     pub fn take_all(&mut self) -> Bytes {
         self.reset_message();

@@ -15,6 +15,10 @@ use super::sequence::SequenceSet;
 use super::sort::{SortCriterion, ThreadAlgorithm};
 use super::status::StatusAttribute;
 use super::sync::{FetchModifier, SelectParam, StoreModifier};
+use super::{
+    AclIdentifier, CompressionAlgorithm, GetMetadataOption, IdParams, MailboxAttribute,
+    MetadataEntry, MetadataValue, ModRights, QuotaLimit, QuotaRoot, RawArgs,
+};
 
 /// A tagged command (RFC 9051 §9, `command`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +69,9 @@ pub enum ListSelectOption<'a> {
     RecursiveMatch,
     /// `SPECIAL-USE` (RFC 6154 §5.1)
     SpecialUse,
-    /// `option-extension`
-    Other(TaggedLabel<'a>, Option<TaggedExtValue<'a>>),
+    /// `option-extension = (option-standard-tag / option-vendor-tag) [SP option-value]`
+    /// (RFC 5258 §6: both tags are atoms).
+    Other(Atom<'a>, Option<TaggedExtValue<'a>>),
 }
 
 /// A LIST return option (RFC 5258 §3.2, RFC 9051 §6.3.9, RFC 5819, RFC 6154).
@@ -82,7 +87,19 @@ pub enum ListReturnOption<'a> {
     Status(Vec1<StatusAttribute>),
     /// `SPECIAL-USE` (RFC 6154 §5.2)
     SpecialUse,
-    /// `option-extension`
+    /// `option-extension = (option-standard-tag / option-vendor-tag) [SP option-value]`
+    /// (RFC 5258 §6: both tags are atoms).
+    Other(Atom<'a>, Option<TaggedExtValue<'a>>),
+}
+
+/// A CREATE parameter (RFC 4466 §2.2 `create-param`, RFC 6154 §6 `USE`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CreateParam<'a> {
+    /// `USE (attrs)`: the special uses of the new mailbox (RFC 6154 §3, `use-attr`).
+    Use(Vec<MailboxAttribute<'a>>),
+    /// `create-param-name [SP create-param-value]`: another parameter.
     Other(TaggedLabel<'a>, Option<TaggedExtValue<'a>>),
 }
 
@@ -306,6 +323,85 @@ pub enum CommandBody<'a> {
         /// The destination.
         mailbox: Mailbox<'a>,
     },
+    /// `ID (fields) / NIL` (RFC 2971 §3.1)
+    Id(IdParams<'a>),
+    /// `CREATE mailbox (params)` (RFC 4466 §2.2 `create-params`; RFC 6154 §3 `USE`). A CREATE
+    /// without parameters is [`CommandBody::Create`].
+    CreateWithParams {
+        /// The new mailbox.
+        mailbox: Mailbox<'a>,
+        /// The parameters.
+        params: Vec1<CreateParam<'a>>,
+    },
+    /// `GETQUOTA root` (RFC 9208 §4.1.1)
+    GetQuota(QuotaRoot<'a>),
+    /// `GETQUOTAROOT mailbox` (RFC 9208 §4.1.2)
+    GetQuotaRoot(Mailbox<'a>),
+    /// `SETQUOTA root (limits)` (RFC 9208 §4.1.3)
+    SetQuota {
+        /// The quota root.
+        root: QuotaRoot<'a>,
+        /// The new limits (empty: no limits).
+        limits: Vec<QuotaLimit<'a>>,
+    },
+    /// `GETMETADATA [(options)] mailbox entries` (RFC 5464 §4.2); the empty mailbox name means
+    /// server annotations.
+    GetMetadata {
+        /// The options, `None` when absent.
+        options: Option<Vec1<GetMetadataOption<'a>>>,
+        /// The mailbox (`""` for the server).
+        mailbox: Mailbox<'a>,
+        /// The entries.
+        entries: Vec1<MetadataEntry<'a>>,
+        /// Whether a single entry was sent in parentheses.
+        entries_parenthesized: bool,
+    },
+    /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 §4.3)
+    SetMetadata {
+        /// The mailbox (`""` for the server).
+        mailbox: Mailbox<'a>,
+        /// The entries and their new values (`NIL` removes).
+        values: Vec1<(MetadataEntry<'a>, MetadataValue<'a>)>,
+    },
+    /// `SETACL mailbox identifier rights` (RFC 4314 §3.1)
+    SetAcl {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Whose rights.
+        identifier: AclIdentifier<'a>,
+        /// The change.
+        rights: ModRights<'a>,
+    },
+    /// `DELETEACL mailbox identifier` (RFC 4314 §3.2)
+    DeleteAcl {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Whose rights.
+        identifier: AclIdentifier<'a>,
+    },
+    /// `GETACL mailbox` (RFC 4314 §3.3)
+    GetAcl(Mailbox<'a>),
+    /// `LISTRIGHTS mailbox identifier` (RFC 4314 §3.4)
+    ListRights {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Whose rights.
+        identifier: AclIdentifier<'a>,
+    },
+    /// `MYRIGHTS mailbox` (RFC 4314 §3.5)
+    MyRights(Mailbox<'a>),
+    /// `UNAUTHENTICATE` (RFC 8437 §3): back to the Not Authenticated state.
+    Unauthenticate,
+    /// `COMPRESS algorithm` (RFC 4978 §3)
+    Compress(CompressionAlgorithm<'a>),
+    /// A command this crate does not know, kept as sent so that a proxy can pass it on: its
+    /// name and raw arguments (`None` when the name ends the line).
+    Other {
+        /// The command name.
+        name: Atom<'a>,
+        /// Everything after the name and one SP, literals included.
+        args: Option<RawArgs<'a>>,
+    },
     /// `[UID] SORT [RETURN (...)] (criteria) charset keys` (RFC 5256; RETURN from RFC 5267
     /// ESORT)
     Sort {
@@ -387,7 +483,8 @@ impl<'a> CommandBody<'a> {
 }
 
 impl CommandBody<'_> {
-    /// The command name, upper case (`UID FETCH` for UID variants).
+    /// The command name, upper case (`UID FETCH` for UID variants; `(unknown)` for
+    /// [`CommandBody::Other`], whose name is in its `name` field).
     pub fn name(&self) -> &'static str {
         use CommandBody::*;
         match self {
@@ -426,6 +523,21 @@ impl CommandBody<'_> {
             Copy { uid: true, .. } => "UID COPY",
             Move { uid: false, .. } => "MOVE",
             Move { uid: true, .. } => "UID MOVE",
+            Id(_) => "ID",
+            CreateWithParams { .. } => "CREATE",
+            GetQuota(_) => "GETQUOTA",
+            GetQuotaRoot(_) => "GETQUOTAROOT",
+            SetQuota { .. } => "SETQUOTA",
+            GetMetadata { .. } => "GETMETADATA",
+            SetMetadata { .. } => "SETMETADATA",
+            SetAcl { .. } => "SETACL",
+            DeleteAcl { .. } => "DELETEACL",
+            GetAcl(_) => "GETACL",
+            ListRights { .. } => "LISTRIGHTS",
+            MyRights(_) => "MYRIGHTS",
+            Unauthenticate => "UNAUTHENTICATE",
+            Compress(_) => "COMPRESS",
+            Other { .. } => "(unknown)",
             Sort { uid: false, .. } => "SORT",
             Sort { uid: true, .. } => "UID SORT",
             Thread { uid: false, .. } => "THREAD",
@@ -471,6 +583,20 @@ impl CommandBody<'_> {
             | Sort { .. }
             | Thread { .. }
             | StoreGmailLabels { .. } => state == State::Selected,
+            Id(_) | Other { .. } => state != State::Logout,
+            CreateWithParams { .. }
+            | GetQuota(_)
+            | GetQuotaRoot(_)
+            | SetQuota { .. }
+            | GetMetadata { .. }
+            | SetMetadata { .. }
+            | SetAcl { .. }
+            | DeleteAcl { .. }
+            | GetAcl(_)
+            | ListRights { .. }
+            | MyRights(_)
+            | Unauthenticate
+            | Compress(_) => matches!(state, State::Authenticated | State::Selected),
         }
     }
 }

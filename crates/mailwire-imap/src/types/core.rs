@@ -12,7 +12,7 @@ pub use mailwire_core::ValidationError;
 use mailwire_core::validated_str;
 
 /// `atom-specials` (RFC 9051 §9): `(` `)` `{` SP CTL `%` `*` `"` `\` `]`.
-pub(crate) fn is_atom_char(b: u8) -> bool {
+pub(crate) const fn is_atom_char(b: u8) -> bool {
     b > 0x20 && b < 0x7f && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
 }
 

@@ -693,6 +693,21 @@ impl IntoStatic for CommandBody<'_> {
                 set,
                 mailbox: mailbox.into_static(),
             },
+            c @ (Id(_)
+            | CreateWithParams { .. }
+            | GetQuota(_)
+            | GetQuotaRoot(_)
+            | SetQuota { .. }
+            | GetMetadata { .. }
+            | SetMetadata { .. }
+            | SetAcl { .. }
+            | DeleteAcl { .. }
+            | GetAcl(_)
+            | ListRights { .. }
+            | MyRights(_)
+            | Unauthenticate
+            | Compress(_)
+            | Other { .. }) => super::into_static_admin::command_body(c),
             Sort {
                 uid,
                 returns,
@@ -772,6 +787,9 @@ impl IntoStatic for Code<'_> {
                 name: name.into_static(),
                 text: text.into_static(),
             },
+            UseAttr => UseAttr,
+            CompressionActive => CompressionActive,
+            Metadata(m) => Metadata(m),
             HighestModSeq(m) => HighestModSeq(m),
             NoModSeq => NoModSeq,
             Modified(s) => Modified(s),
@@ -846,6 +864,14 @@ impl IntoStatic for Data<'_> {
                 seq,
                 items: items.into_static(),
             },
+            d @ (Id(_)
+            | Quota { .. }
+            | QuotaRoot { .. }
+            | Metadata { .. }
+            | Acl { .. }
+            | ListRights { .. }
+            | MyRights { .. }
+            | Other { .. }) => super::into_static_admin::data(d),
             SearchModSeq { ids, mod_seq } => SearchModSeq { ids, mod_seq },
             Vanished { earlier, uids } => Vanished { earlier, uids },
             Sort(s) => Sort(s),

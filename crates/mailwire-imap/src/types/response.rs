@@ -14,6 +14,9 @@ use super::sequence::SequenceSet;
 use super::sort::ThreadList;
 use super::status::StatusValue;
 use super::sync::ModSeq;
+use super::{
+    AclIdentifier, IdParams, MetadataCode, MetadataItems, QuotaResource, QuotaRoot, RawArgs, Rights,
+};
 
 /// The kind of greeting (RFC 9051 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,6 +145,12 @@ pub enum Code<'a> {
         /// Its arguments, raw.
         text: Option<Text<'a>>,
     },
+    /// `USEATTR`: the special-use attribute is not supported (RFC 6154 §3, §6).
+    UseAttr,
+    /// `COMPRESSIONACTIVE`: compression is already on (RFC 4978 §3, §5).
+    CompressionActive,
+    /// `METADATA ...` (RFC 5464 §4.2.1, §4.3)
+    Metadata(MetadataCode),
     /// `HIGHESTMODSEQ n` (RFC 7162 §3.1.2.1)
     HighestModSeq(ModSeq),
     /// `NOMODSEQ` (RFC 7162 §3.1.2.2)
@@ -250,10 +259,26 @@ pub struct NamespaceDescription<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ListExtendedItem<'a> {
-    /// The item tag (`CHILDINFO`, `OLDNAME`...).
+    /// The item tag (`CHILDINFO`, `OLDNAME`...), in the form it was sent (quoted or not).
     pub tag: AString<'a>,
     /// The value.
-    pub value: TaggedExtValue<'a>,
+    pub value: ListExtendedValue<'a>,
+}
+
+/// The value of a LIST extended data item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum ListExtendedValue<'a> {
+    /// `CHILDINFO ("opt" ...)`: the selection options children matched with RECURSIVEMATCH
+    /// (RFC 5258 §4 and §6 `childinfo-extended-item`; always quoted).
+    ChildInfo(Vec1<Quoted<'a>>),
+    /// `OLDNAME (mailbox)`: the mailbox's name before a RENAME (RFC 9051 §6.3.6 and §9
+    /// `oldname-extended-item`), in the form it was sent ([`Mailbox::from_astring`] classifies
+    /// it; keeping the astring keeps `"inbox"` as sent).
+    OldName(AString<'a>),
+    /// Any other item's `tagged-ext-val` (or a CHILDINFO/OLDNAME whose value has another form).
+    Other(TaggedExtValue<'a>),
 }
 
 /// A LIST or LSUB response's payload (RFC 9051 §7.3.1 `mailbox-list`).
@@ -324,6 +349,66 @@ pub enum Data<'a> {
         seq: NonZeroU32,
         /// The items.
         items: Vec1<MessageDataItem<'a>>,
+    },
+    /// `ID (fields) / NIL` (RFC 2971 §3.2)
+    Id(IdParams<'a>),
+    /// `QUOTA root (resource usage limit ...)` (RFC 9208 §4.2.1; the list may be empty, RFC
+    /// 2087 §5.1)
+    Quota {
+        /// The quota root.
+        root: QuotaRoot<'a>,
+        /// The resources.
+        resources: Vec<QuotaResource<'a>>,
+    },
+    /// `QUOTAROOT mailbox root...` (RFC 9208 §4.2.2)
+    QuotaRoot {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Its quota roots (possibly none).
+        roots: Vec<QuotaRoot<'a>>,
+    },
+    /// `METADATA mailbox (entry value ...) / entry...` (RFC 5464 §4.4)
+    Metadata {
+        /// The mailbox (`""` for the server).
+        mailbox: Mailbox<'a>,
+        /// Entries with values, or changed entries.
+        items: MetadataItems<'a>,
+    },
+    /// `ACL mailbox identifier rights ...` (RFC 4314 §3.6)
+    Acl {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Identifiers and their rights.
+        entries: Vec<(AclIdentifier<'a>, Rights<'a>)>,
+    },
+    /// `LISTRIGHTS mailbox identifier required optional...` (RFC 4314 §3.7)
+    ListRights {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// The identifier.
+        identifier: AclIdentifier<'a>,
+        /// The rights always granted (may be empty).
+        required: Rights<'a>,
+        /// Rights that can be granted, each group all or nothing.
+        optional: Vec<Rights<'a>>,
+    },
+    /// `MYRIGHTS mailbox rights` (RFC 4314 §3.8)
+    MyRights {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// The rights.
+        rights: Rights<'a>,
+    },
+    /// Untagged data this crate does not know (`* NAME ...` or `* n NAME ...`), kept as sent so
+    /// that a proxy can pass it on.
+    Other {
+        /// The number before the name (`* 3 XFOO`), if any.
+        number: Option<u32>,
+        /// The name.
+        name: Atom<'a>,
+        /// Everything after the name and one SP, literals included (`None` when the name ends
+        /// the line).
+        args: Option<RawArgs<'a>>,
     },
     /// `SEARCH n... (MODSEQ m)` (RFC 7162 §3.1.6): a SEARCH response with the highest
     /// mod-sequence of the messages found (a plain one is [`Data::Search`]).

@@ -30,6 +30,8 @@ pub enum StatusAttribute {
     Deleted,
     /// `SIZE` (RFC 9051, RFC 8438)
     Size,
+    /// `DELETED-STORAGE` (RFC 9208 §4.3.2)
+    DeletedStorage,
     /// `HIGHESTMODSEQ` (RFC 7162 §3.1.7)
     HighestModSeq,
     /// `MAILBOXID` (RFC 8474 §4.3)
@@ -51,6 +53,7 @@ impl StatusAttribute {
             StatusAttribute::Unseen => "UNSEEN",
             StatusAttribute::Deleted => "DELETED",
             StatusAttribute::Size => "SIZE",
+            StatusAttribute::DeletedStorage => "DELETED-STORAGE",
             StatusAttribute::HighestModSeq => "HIGHESTMODSEQ",
             StatusAttribute::MailboxId => "MAILBOXID",
             StatusAttribute::AppendLimit => "APPENDLIMIT",
@@ -59,7 +62,7 @@ impl StatusAttribute {
     }
 
     /// All attributes this crate knows.
-    pub const ALL: [StatusAttribute; 10] = [
+    pub const ALL: [StatusAttribute; 11] = [
         StatusAttribute::Messages,
         StatusAttribute::Recent,
         StatusAttribute::UidNext,
@@ -67,6 +70,7 @@ impl StatusAttribute {
         StatusAttribute::Unseen,
         StatusAttribute::Deleted,
         StatusAttribute::Size,
+        StatusAttribute::DeletedStorage,
         StatusAttribute::HighestModSeq,
         StatusAttribute::MailboxId,
         StatusAttribute::AppendLimit,
@@ -92,6 +96,8 @@ pub enum StatusValue {
     Deleted(u32),
     /// `SIZE n`
     Size(u64),
+    /// `DELETED-STORAGE n` (RFC 9208 §4.3.2, in units of 1024 octets)
+    DeletedStorage(u64),
     /// `HIGHESTMODSEQ n` (RFC 7162 §3.1.7); 0 when the mailbox has no persistent mod-sequences.
     HighestModSeq(ModSeqValzer),
     /// `MAILBOXID (objectid)` (RFC 8474 §4.3)

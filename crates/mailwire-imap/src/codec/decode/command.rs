@@ -12,8 +12,12 @@ use super::core::*;
 use crate::codec::ErrorKind;
 use crate::types::*;
 
+mod admin;
+
+pub(crate) use self::admin::{entry_values, id_params, identifier, metadata_entry};
+
 /// Longest keyword we dispatch on; longer words match nothing.
-pub(super) const NAME_MAX: usize = 20;
+pub(super) const NAME_MAX: usize = 16;
 
 /// `name` upper-cased into `buf` (empty, and so never a keyword, when it does not fit).
 pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
@@ -27,15 +31,29 @@ pub(super) fn upcase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> &'b [u8] {
 }
 
 /// The longest prefix of `i` whose bytes satisfy `f`: `(rest, word)`.
+#[inline]
 pub(super) fn word(i: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     let n = i.iter().take_while(|&&c| f(c)).count();
     (&i[n..], &i[..n])
 }
 
-/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...).
+/// Characters of a fetch attribute name (`RFC822.SIZE`, `BODY.PEEK`, `X-GM-MSGID`, ...): atom
+/// characters up to a section's `[`, so that an unknown attribute is read whole.
+#[inline]
 fn is_fetch_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
+    FETCH_NAME_CHAR[c as usize]
 }
+
+/// [`is_fetch_name_char`] as a table.
+static FETCH_NAME_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = is_atom_char(c as u8) && c != b'[' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// Whether an `SP` followed by another item comes next (with the lenient-spaces quirk, spaces
 /// before the end of the line are left for `crlf`).
@@ -124,7 +142,7 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"ENABLE" => enable(ctx, then_sp(ctx, r)?),
         b"SELECT" => select(false),
         b"EXAMINE" => select(true),
-        b"CREATE" => one_mailbox(C::Create),
+        b"CREATE" => admin::create(ctx, then_sp(ctx, r)?),
         b"DELETE" => one_mailbox(C::Delete),
         b"SUBSCRIBE" => one_mailbox(C::Subscribe),
         b"UNSUBSCRIBE" => one_mailbox(C::Unsubscribe),
@@ -152,10 +170,30 @@ fn command_body<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, CommandBody<'a>> {
         b"STORE" => store(ctx, then_sp(ctx, r)?, false),
         b"COPY" => copy_or_move(ctx, then_sp(ctx, r)?, false, false),
         b"MOVE" => copy_or_move(ctx, then_sp(ctx, r)?, false, true),
-        b"UID" => uid(ctx, then_sp(ctx, r)?),
+        // An unknown UID subcommand (RFC 9051 §6.4.9 leaves room for extensions) is kept whole.
+        b"UID" => match uid(ctx, then_sp(ctx, r)?) {
+            Err(nom::Err::Failure(PErr {
+                kind: ErrorKind::UnknownCommand,
+                ..
+            })) => admin::other(ctx, i),
+            parsed => parsed,
+        },
+        b"ID" => admin::id(ctx, then_sp(ctx, r)?),
+        b"GETQUOTA" => astring(ctx, then_sp(ctx, r)?).map(|(r, q)| (r, C::GetQuota(q))),
+        b"GETQUOTAROOT" => one_mailbox(C::GetQuotaRoot),
+        b"SETQUOTA" => admin::setquota(ctx, then_sp(ctx, r)?),
+        b"GETMETADATA" => admin::getmetadata(ctx, then_sp(ctx, r)?),
+        b"SETMETADATA" => admin::setmetadata(ctx, then_sp(ctx, r)?),
+        b"SETACL" => admin::setacl(ctx, then_sp(ctx, r)?),
+        b"DELETEACL" => admin::acl_pair(ctx, then_sp(ctx, r)?, false),
+        b"GETACL" => one_mailbox(C::GetAcl),
+        b"LISTRIGHTS" => admin::acl_pair(ctx, then_sp(ctx, r)?, true),
+        b"MYRIGHTS" => one_mailbox(C::MyRights),
+        b"UNAUTHENTICATE" => Ok((r, C::Unauthenticate)),
+        b"COMPRESS" => admin::compress(then_sp(ctx, r)?),
         b"SORT" => command_ext::sort(ctx, r, false),
         b"THREAD" => command_ext::thread(ctx, r, false),
-        _ => cut(i, ErrorKind::UnknownCommand),
+        _ => admin::other(ctx, i),
     }
 }
 
@@ -278,7 +316,8 @@ pub(super) fn ext_value<'a>(
 
 /// `list-select-opt` (RFC 5258 §6, RFC 6154 §6).
 fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'a>> {
-    let (r, label) = tagged_label(i)?;
+    // option-standard-tag / option-vendor-tag are atoms (RFC 5258 §6).
+    let (r, label) = atom(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
         b"SUBSCRIBED" => ListSelectOption::Subscribed,
@@ -286,8 +325,8 @@ fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'
         b"RECURSIVEMATCH" => ListSelectOption::RecursiveMatch,
         b"SPECIAL-USE" => ListSelectOption::SpecialUse,
         _ => {
-            let (r, value) = ext_value(ctx, r, false)?;
-            return Ok((r, ListSelectOption::Other(label, value)));
+            let (r, (name, value)) = admin::list_option_other(ctx, i)?;
+            return Ok((r, ListSelectOption::Other(name, value)));
         }
     };
     Ok((r, opt))
@@ -295,7 +334,8 @@ fn list_select_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListSelectOption<'
 
 /// `return-option` (RFC 5258 §6, RFC 5819 §4, RFC 6154 §6).
 fn list_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListReturnOption<'a>> {
-    let (r, label) = tagged_label(i)?;
+    // option-standard-tag / option-vendor-tag are atoms (RFC 5258 §6).
+    let (r, label) = atom(i)?;
     let mut buf = [0u8; NAME_MAX];
     let opt = match upcase(label.as_str().as_bytes(), &mut buf) {
         b"SUBSCRIBED" => ListReturnOption::Subscribed,
@@ -306,8 +346,8 @@ fn list_return_opt<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, ListReturnOption<'
             return Ok((r, ListReturnOption::Status(atts)));
         }
         _ => {
-            let (r, value) = ext_value(ctx, r, false)?;
-            return Ok((r, ListReturnOption::Other(label, value)));
+            let (r, (name, value)) = admin::list_option_other(ctx, i)?;
+            return Ok((r, ListReturnOption::Other(name, value)));
         }
     };
     Ok((r, opt))
@@ -362,6 +402,7 @@ fn status_att(i: &[u8]) -> PResult<'_, StatusAttribute> {
         b"UNSEEN" => StatusAttribute::Unseen,
         b"DELETED" => StatusAttribute::Deleted,
         b"SIZE" => StatusAttribute::Size,
+        b"DELETED-STORAGE" => StatusAttribute::DeletedStorage,
         b"HIGHESTMODSEQ" => StatusAttribute::HighestModSeq,
         b"MAILBOXID" => StatusAttribute::MailboxId,
         b"APPENDLIMIT" => StatusAttribute::AppendLimit,
@@ -611,7 +652,7 @@ fn simple_search_key<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, SearchKey<'a>> {
             return Ok((r, K::Uid(set)));
         }
         up => {
-            return command_ext::ext_search_key(ctx, up, r)
+            return command_ext::ext_search_key(ctx, up, name, r)
                 .unwrap_or_else(|| fail(i, "search key"));
         }
     };
@@ -631,12 +672,7 @@ fn fetch<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> 
     } else {
         let (r2, name) = word(r, is_fetch_name_char);
         let mut buf = [0u8; NAME_MAX];
-        let whole = !r2.first().is_some_and(|&c| is_atom_char(c));
         match upcase(name, &mut buf) {
-            _ if !whole => {
-                let (r2, a) = fetch_att(ctx, r)?;
-                (r2, MacroOrAttributes::Attributes(vec![a]))
-            }
             b"ALL" => (r2, MacroOrAttributes::Macro(Macro::All)),
             b"FAST" => (r2, MacroOrAttributes::Macro(Macro::Fast)),
             b"FULL" => (r2, MacroOrAttributes::Macro(Macro::Full)),
@@ -671,10 +707,6 @@ fn opt_partial(i: &[u8]) -> PResult<'_, Option<Partial>> {
 fn fetch_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, FetchAttribute<'a>> {
     use FetchAttribute as A;
     let (r, name) = word(i, is_fetch_name_char);
-    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
-        // A longer atom than any attribute name: an unknown attribute.
-        return command_ext::other_fetch_att(i);
-    }
     let mut buf = [0u8; NAME_MAX];
     let body_section = |peek: bool| -> PResult<'a, FetchAttribute<'a>> {
         let (r, section) = super::core::section(ctx, r)?;

@@ -94,6 +94,7 @@ fn sp_paren_list<'a, T>(
 // ---------------------------------------------------------------------------------------------
 
 /// `[select-params]` after the mailbox: `SP "(" select-param *(SP select-param) ")"`.
+#[inline(never)]
 pub(super) fn select_params<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec<SelectParam<'a>>> {
     let (r, params) = sp_paren_list(ctx, i, |x| select_param(ctx, x))?;
     Ok((r, params.map(Vec1::into_vec).unwrap_or_default()))
@@ -206,6 +207,7 @@ pub(super) fn store_modifiers<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec<Sto
 
 /// The FETCH attributes of the extensions (`upper` is the attribute's name, upper-cased; `r`
 /// the input after it), or `None` for a name this crate does not know.
+#[inline(never)]
 pub(super) fn ext_fetch_att<'a>(
     ctx: &Ctx,
     upper: &[u8],
@@ -240,6 +242,7 @@ fn preview_modifiers<'a>(ctx: &Ctx, r: &'a [u8]) -> (&'a [u8], FetchAttribute<'a
 }
 
 /// An attribute this crate does not know: an atom without `[` (but not a macro name).
+#[inline(never)]
 pub(super) fn other_fetch_att(i: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
     let (r, name) = word(i, |c| is_atom_char(c) && c != b'[');
     let mut buf = [0u8; NAME_MAX];
@@ -313,14 +316,23 @@ pub(super) fn list_or_items<'a, T>(
 // SEARCH keys
 // ---------------------------------------------------------------------------------------------
 
-/// The search keys of the extensions (`upper` is the key's name, upper-cased; `r` the input
-/// after it), or `None` for a name this crate does not know.
+/// The search keys of the extensions (`upper` is the key's name, upper-cased, or empty when it is
+/// longer than [`NAME_MAX`]; `name` the name as sent; `r` the input after it), or `None` for a
+/// name this crate does not know.
+#[inline(never)]
 pub(super) fn ext_search_key<'a>(
     ctx: &Ctx,
     upper: &[u8],
+    name: &[u8],
     r: &'a [u8],
 ) -> Option<PResult<'a, SearchKey<'a>>> {
     use SearchKey as K;
+    // The one key longer than NAME_MAX.
+    let upper: &[u8] = if name.eq_ignore_ascii_case(b"SAVEDATESUPPORTED") {
+        b"SAVEDATESUPPORTED"
+    } else {
+        upper
+    };
     let arg = |r: &'a [u8]| then_sp(ctx, r);
     let run = || -> PResult<'a, SearchKey<'a>> {
         match upper {
@@ -440,6 +452,7 @@ fn sort_criterion(i: &[u8]) -> PResult<'_, SortCriterion<'_>> {
 }
 
 /// `[SP "RETURN" SP "(" ...  ")"] SP sort-criteria SP search-criteria`, after `SORT`.
+#[inline(never)]
 pub(super) fn sort<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> {
     let mut r = then_sp(ctx, i)?;
     let mut returns = None;
@@ -468,6 +481,7 @@ pub(super) fn sort<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, Command
 }
 
 /// `SP thread-alg SP search-criteria`, after `THREAD`.
+#[inline(never)]
 pub(super) fn thread<'a>(ctx: &Ctx, i: &'a [u8], uid: bool) -> PResult<'a, CommandBody<'a>> {
     let (r, alg) = atom(then_sp(ctx, i)?)?;
     let algorithm = if alg.as_str().eq_ignore_ascii_case("ORDEREDSUBJECT") {

@@ -3,6 +3,7 @@
 pub(crate) mod command;
 mod command_ext;
 pub(crate) mod core;
+pub(crate) mod raw;
 pub(crate) mod response;
 mod response_ext;
 

@@ -20,6 +20,8 @@ use super::core::*;
 use super::response_ext;
 use crate::types::*;
 
+mod admin;
+
 // ---------------------------------------------------------------------------------------------
 // Small shared helpers (candidates for core.rs).
 // ---------------------------------------------------------------------------------------------
@@ -465,7 +467,16 @@ fn untagged<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Response<'a>> {
             let (r, ()) = sp_(ctx, r)?;
             paren_list(ctx, r, flag_r).map(|(r, f)| (r, Data::Flags(f)))?
         }
-        _ => return fail(i, "status or untagged data"),
+        b"ID" => admin::id(ctx, r)?,
+        b"QUOTA" => admin::quota(ctx, r)?,
+        b"QUOTAROOT" => admin::quotaroot(ctx, r)?,
+        b"METADATA" => admin::metadata(ctx, r)?,
+        b"ACL" => admin::acl(ctx, r)?,
+        b"LISTRIGHTS" => admin::listrights(ctx, r)?,
+        b"MYRIGHTS" => admin::myrights(ctx, r)?,
+        // Valid only as the greeting (RFC 9051 §7.1.4), so not an unknown response.
+        b"PREAUTH" => return fail(i, "status or untagged data"),
+        _ => admin::other(ctx, i, None)?,
     };
     let (r, ()) = crlf(ctx, r)?;
     Ok((r, Response::Data(data)))
@@ -555,6 +566,9 @@ fn known_code<'a>(ctx: &Ctx, name: &[u8], r: &'a [u8]) -> PResult<'a, Code<'a>> 
         b"UIDNOTSTICKY" => Code::UidNotSticky,
         b"CLOSED" => Code::Closed,
         b"UNKNOWN-CTE" => Code::UnknownCte,
+        b"USEATTR" => Code::UseAttr,
+        b"COMPRESSIONACTIVE" => Code::CompressionActive,
+        b"METADATA" => return admin::metadata_code(ctx, r),
         b"UIDNEXT" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::UidNext(n))),
         b"UIDVALIDITY" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::UidValidity(n))),
         b"UNSEEN" => return sp_nz(ctx, r).map(|(r, n)| (r, Code::Unseen(n))),
@@ -729,7 +743,7 @@ fn list_extended<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec<ListExtendedItem
     paren_list(ctx, i, |x| {
         let (x, tag) = astring(ctx, x)?;
         let (x, ()) = sp_(ctx, x)?;
-        let (x, value) = ext_val(ctx, x, 0)?;
+        let (x, value) = admin::list_extended_value(ctx, &tag, x)?;
         Ok((x, ListExtendedItem { tag, value }))
     })
 }
@@ -829,7 +843,14 @@ fn status_att_val<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, StatusValue> {
     let up = upper(w, &mut buf);
     if !matches!(
         up,
-        b"MESSAGES" | b"RECENT" | b"UIDNEXT" | b"UIDVALIDITY" | b"UNSEEN" | b"DELETED" | b"SIZE"
+        b"MESSAGES"
+            | b"RECENT"
+            | b"UIDNEXT"
+            | b"UIDVALIDITY"
+            | b"UNSEEN"
+            | b"DELETED"
+            | b"SIZE"
+            | b"DELETED-STORAGE"
     ) || r.first().is_some_and(|&c| is_atom_char(c))
     {
         return response_ext::ext_status_att_val(ctx, up, i, r);
@@ -842,6 +863,7 @@ fn status_att_val<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, StatusValue> {
         b"UIDVALIDITY" => nz_number_(r).map(|(r, n)| (r, StatusValue::UidValidity(n))),
         b"UNSEEN" => number_(r).map(|(r, n)| (r, StatusValue::Unseen(n))),
         b"DELETED" => number_(r).map(|(r, n)| (r, StatusValue::Deleted(n))),
+        b"DELETED-STORAGE" => number64_(r).map(|(r, n)| (r, StatusValue::DeletedStorage(n))),
         _ => number64_(r).map(|(r, n)| (r, StatusValue::Size(n))),
     }
 }
@@ -990,7 +1012,7 @@ fn message_data<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Data<'a>> {
             let (r, items) = msg_att(ctx, r)?;
             Ok((r, Data::UidFetch { uid, items }))
         }
-        _ => fail(r, "EXISTS, RECENT, EXPUNGE, FETCH or UIDFETCH"),
+        _ => admin::other(ctx, r, Some(n)),
     }
 }
 
@@ -1012,11 +1034,12 @@ fn msg_att<'a>(ctx: &Ctx, i: &'a [u8]) -> PResult<'a, Vec1<MessageDataItem<'a>>>
 
 /// One FETCH data item, pushed onto `out` (built in place: the items are large).
 fn msg_att_item<'a>(ctx: &Ctx, i: &'a [u8], out: &mut Vec<MessageDataItem<'a>>) -> Rest<'a> {
-    let (r, w) = word(i);
-    if r.first().is_some_and(|&c| is_atom_char(c) && c != b'[') {
-        // A longer atom than any item name: an unknown item.
-        return response_ext::ext_msg_att(ctx, b"", i, r, out);
-    }
+    // The item name: atom characters up to a section's `[` (an unknown item is read whole).
+    let n = i
+        .iter()
+        .position(|&c| !is_atom_char(c) || c == b'[')
+        .unwrap_or(i.len());
+    let (r, w) = (&i[n..], &i[..n]);
     let mut buf = [0; KW];
     let up = upper(w, &mut buf);
     // BODY[...] and BINARY[...] take no SP before their section.
