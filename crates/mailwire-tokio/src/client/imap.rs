@@ -49,6 +49,11 @@ use mailwire_imap::types::{
     StatusAttribute, StatusKind, StatusValue, StoreMode, StoreModifier, Tag, Text, ThreadAlgorithm,
     ThreadList, Vec1,
 };
+use mailwire_imap::types::{
+    AclIdentifier, CompressionAlgorithm, CreateParam, GetMetadataOption, IdParams,
+    MailboxAttribute, MetadataEntry, MetadataItems, MetadataValue, ModRights, QuotaLimit,
+    QuotaResource, Rights,
+};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -460,7 +465,6 @@ pub struct ImapClient<S> {
     greeting: Greeting<'static>,
     capabilities: Vec<Capability<'static>>,
     capabilities_fresh: bool,
-    enabled: Vec<String>,
     unsolicited: VecDeque<Unsolicited>,
     exists: u32,
     /// Commands whose caller went away (a dropped stream): their answers are skipped before the
@@ -531,7 +535,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             },
             capabilities: Vec::new(),
             capabilities_fresh: false,
-            enabled: Vec::new(),
             unsolicited: VecDeque::new(),
             exists: 0,
             abandoned: VecDeque::new(),
@@ -683,18 +686,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
                 self.set_capabilities(&caps);
                 Some(Progress::Data(Data::Capability(Vec1::try_from(caps).ok()?)))
             }
-            Data::Enabled(atoms) => {
-                for a in &atoms {
-                    if !self
-                        .enabled
-                        .iter()
-                        .any(|e| e.eq_ignore_ascii_case(a.as_str()))
-                    {
-                        self.enabled.push(a.as_str().to_string());
-                    }
-                }
-                Some(Progress::Data(Data::Enabled(atoms)))
-            }
             Data::Exists(n) => {
                 self.exists = n;
                 if changes {
@@ -838,7 +829,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
 
     /// Whether `ENABLE` turned on `name` (RFC 5161).
     pub fn is_enabled(&self, name: &str) -> bool {
-        self.enabled.iter().any(|e| e.eq_ignore_ascii_case(name))
+        self.conn.enabled().contains(name)
+    }
+
+    /// Whether COMPRESS=DEFLATE is active (RFC 4978).
+    pub fn is_compressed(&self) -> bool {
+        self.conn.is_compressed()
     }
 
     /// The connection state (RFC 9051 §3), as far as the completions tell.
@@ -1589,6 +1585,224 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         Ok(pick!(answer, Data::Thread(t) => t).flatten().collect())
     }
 
+    // ------------------------------------------------------------------ administrative extensions
+
+    /// `ID` (RFC 2971 §3.1): tells the server who the client is (no fields: `NIL`) and returns
+    /// what the server says about itself (`None` for `NIL` or no answer).
+    pub async fn id(
+        &mut self,
+        fields: &[(&str, Option<&str>)],
+    ) -> Result<Option<IdParams<'static>>, Error> {
+        let params = if fields.is_empty() {
+            IdParams::NIL
+        } else {
+            IdParams::from_pairs(fields)?
+        };
+        let answer = self.execute(CommandBody::Id(params)).await?;
+        Ok(pick!(answer, Data::Id(p) => p).next())
+    }
+
+    /// `CREATE mailbox (USE (attributes))` (RFC 6154 §3, CREATE-SPECIAL-USE): a mailbox for a
+    /// special use such as `\Archive`.
+    pub async fn create_special_use(
+        &mut self,
+        name: &str,
+        uses: Vec<MailboxAttribute<'_>>,
+    ) -> Result<(), Error> {
+        let mailbox = self.mailbox(name)?;
+        self.execute(CommandBody::CreateWithParams {
+            mailbox,
+            params: Vec1::one(CreateParam::Use(uses)),
+        })
+        .await
+        .map(drop)
+    }
+
+    /// `GETQUOTA root` (RFC 9208 §4.1.1): the resources of a quota root.
+    pub async fn get_quota(&mut self, root: &str) -> Result<Vec<QuotaResource<'static>>, Error> {
+        let root = AString::from_bytes(root.as_bytes().to_vec())?;
+        let answer = self.execute(CommandBody::GetQuota(root)).await?;
+        Ok(pick!(answer, Data::Quota { resources, .. } => resources)
+            .flatten()
+            .collect())
+    }
+
+    /// `GETQUOTAROOT mailbox` (RFC 9208 §4.1.2): the mailbox's quota roots, each with its
+    /// resources.
+    pub async fn get_quota_root(&mut self, name: &str) -> Result<Vec<Quota>, Error> {
+        let mailbox = self.mailbox(name)?;
+        let answer = self.execute(CommandBody::GetQuotaRoot(mailbox)).await?;
+        let mut roots: Vec<Quota> = Vec::new();
+        for d in answer.data {
+            match d {
+                Data::QuotaRoot { roots: r, .. } => roots.extend(r.into_iter().map(|root| Quota {
+                    root,
+                    resources: Vec::new(),
+                })),
+                Data::Quota { root, resources } => {
+                    match roots.iter_mut().find(|q| q.root == root) {
+                        Some(q) => q.resources = resources,
+                        None => roots.push(Quota { root, resources }),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(roots)
+    }
+
+    /// `SETQUOTA root (limits)` (RFC 9208 §4.1.3): the resources as the server now has them.
+    pub async fn set_quota(
+        &mut self,
+        root: &str,
+        limits: Vec<QuotaLimit<'_>>,
+    ) -> Result<Vec<QuotaResource<'static>>, Error> {
+        let root = AString::from_bytes(root.as_bytes().to_vec())?;
+        let answer = self.execute(CommandBody::SetQuota { root, limits }).await?;
+        Ok(pick!(answer, Data::Quota { resources, .. } => resources)
+            .flatten()
+            .collect())
+    }
+
+    /// `GETMETADATA [(options)] mailbox (entries)` (RFC 5464 §4.2); `""` names the server.
+    pub async fn get_metadata(
+        &mut self,
+        name: &str,
+        options: Vec<GetMetadataOption<'_>>,
+        entries: Vec<MetadataEntry<'_>>,
+    ) -> Result<Vec<(MetadataEntry<'static>, MetadataValue<'static>)>, Error> {
+        let entries =
+            Vec1::try_from(entries).map_err(|_| Error::Invalid("no metadata entry".into()))?;
+        let body = CommandBody::GetMetadata {
+            options: Vec1::try_from(options).ok(),
+            mailbox: self.metadata_mailbox(name)?,
+            entries_parenthesized: entries.len() > 1,
+            entries,
+        };
+        let answer = self.execute(body).await?;
+        Ok(
+            pick!(answer, Data::Metadata { items: MetadataItems::Values(v), .. } => v.into_vec())
+                .flatten()
+                .collect(),
+        )
+    }
+
+    /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 §4.3); a `NIL` value removes the entry.
+    pub async fn set_metadata(
+        &mut self,
+        name: &str,
+        values: Vec<(MetadataEntry<'_>, MetadataValue<'_>)>,
+    ) -> Result<(), Error> {
+        let values =
+            Vec1::try_from(values).map_err(|_| Error::Invalid("no metadata entry".into()))?;
+        let mailbox = self.metadata_mailbox(name)?;
+        self.execute(CommandBody::SetMetadata { mailbox, values })
+            .await
+            .map(drop)
+    }
+
+    /// The mailbox of a METADATA command: `""` names the server (RFC 5464 §4.2).
+    fn metadata_mailbox(&self, name: &str) -> Result<Mailbox<'static>, Error> {
+        if name.is_empty() {
+            return Ok(Mailbox::from_astring(AString::from_bytes(Vec::new())?));
+        }
+        self.mailbox(name)
+    }
+
+    /// `SETACL mailbox identifier rights` (RFC 4314 §3.1); `rights` may start with `+` or `-`.
+    pub async fn set_acl(
+        &mut self,
+        name: &str,
+        identifier: &str,
+        rights: &str,
+    ) -> Result<(), Error> {
+        let mailbox = self.mailbox(name)?;
+        let body = CommandBody::SetAcl {
+            mailbox,
+            identifier: acl_identifier(identifier)?,
+            rights: ModRights::new(AString::from_bytes(rights.as_bytes().to_vec())?)?,
+        };
+        self.execute(body).await.map(drop)
+    }
+
+    /// `DELETEACL mailbox identifier` (RFC 4314 §3.2).
+    pub async fn delete_acl(&mut self, name: &str, identifier: &str) -> Result<(), Error> {
+        let mailbox = self.mailbox(name)?;
+        let identifier = acl_identifier(identifier)?;
+        self.execute(CommandBody::DeleteAcl {
+            mailbox,
+            identifier,
+        })
+        .await
+        .map(drop)
+    }
+
+    /// `GETACL mailbox` (RFC 4314 §3.3): each identifier with its rights.
+    pub async fn get_acl(
+        &mut self,
+        name: &str,
+    ) -> Result<Vec<(AclIdentifier<'static>, Rights<'static>)>, Error> {
+        let mailbox = self.mailbox(name)?;
+        let answer = self.execute(CommandBody::GetAcl(mailbox)).await?;
+        Ok(pick!(answer, Data::Acl { entries, .. } => entries)
+            .flatten()
+            .collect())
+    }
+
+    /// `LISTRIGHTS mailbox identifier` (RFC 4314 §3.4): the rights always granted and the
+    /// groups that may be granted.
+    pub async fn list_rights(
+        &mut self,
+        name: &str,
+        identifier: &str,
+    ) -> Result<(Rights<'static>, Vec<Rights<'static>>), Error> {
+        let mailbox = self.mailbox(name)?;
+        let identifier = acl_identifier(identifier)?;
+        let answer = self
+            .execute(CommandBody::ListRights {
+                mailbox,
+                identifier,
+            })
+            .await?;
+        pick!(answer, Data::ListRights { required, optional, .. } => (required, optional))
+            .next()
+            .ok_or_else(|| Error::Protocol("no LISTRIGHTS response".into()))
+    }
+
+    /// `MYRIGHTS mailbox` (RFC 4314 §3.5).
+    pub async fn my_rights(&mut self, name: &str) -> Result<Rights<'static>, Error> {
+        let mailbox = self.mailbox(name)?;
+        let answer = self.execute(CommandBody::MyRights(mailbox)).await?;
+        pick!(answer, Data::MyRights { rights, .. } => rights)
+            .next()
+            .ok_or_else(|| Error::Protocol("no MYRIGHTS response".into()))
+    }
+
+    /// `UNAUTHENTICATE` (RFC 8437 §3): back to the Not Authenticated state (enabled extensions
+    /// and compression end); the capabilities are read again.
+    pub async fn unauthenticate(&mut self) -> Result<(), Error> {
+        if !self.has_capability("UNAUTHENTICATE") {
+            return Err(Error::Unsupported("UNAUTHENTICATE".into()));
+        }
+        self.capabilities_fresh = false;
+        self.execute(CommandBody::Unauthenticate).await?;
+        self.exists = 0;
+        if !self.capabilities_fresh {
+            self.capability().await?;
+        }
+        Ok(())
+    }
+
+    /// `COMPRESS DEFLATE` (RFC 4978 §3): from the server's OK on, both directions are compressed.
+    pub async fn compress(&mut self) -> Result<(), Error> {
+        if !self.has_capability("COMPRESS=DEFLATE") {
+            return Err(Error::Unsupported("COMPRESS=DEFLATE".into()));
+        }
+        self.execute(CommandBody::Compress(CompressionAlgorithm::Deflate))
+            .await
+            .map(drop)
+    }
+
     // ------------------------------------------------------------------ CONDSTORE / QRESYNC
 
     /// `UID FETCH set (UID FLAGS MODSEQ) (CHANGEDSINCE m [VANISHED])` (RFC 7162 §3.1.4.1,
@@ -1705,6 +1919,21 @@ pub struct Namespaces {
     pub other: Vec<NamespaceDescription<'static>>,
     /// Shared namespaces.
     pub shared: Vec<NamespaceDescription<'static>>,
+}
+
+/// A quota root and its resources (RFC 9208 §4.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quota {
+    /// The quota root.
+    pub root: AString<'static>,
+    /// Its resources with usage and limit.
+    pub resources: Vec<QuotaResource<'static>>,
+}
+
+fn acl_identifier(identifier: &str) -> Result<AclIdentifier<'static>, Error> {
+    Ok(AclIdentifier(AString::from_bytes(
+        identifier.as_bytes().to_vec(),
+    )?))
 }
 
 /// `COPYUID` (RFC 4315 §3): where copied or moved messages went.
