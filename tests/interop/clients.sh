@@ -71,6 +71,39 @@ if [[ "$what" == dovecot || "$what" == all ]]; then
     || { cat "$work/dovecot-up.log" >&2; exit 1; }
   # shellcheck disable=SC1091
   source "$work/dovecot/env"
+  # The extensions the client tests exercise (QUOTA, ACL, METADATA, COMPRESS), then a reload.
+  cat >>"$DOVECOT_CONF" <<EOF
+
+mail_plugins = \$mail_plugins acl quota zlib
+protocol imap {
+  mail_plugins = \$mail_plugins imap_acl imap_quota imap_zlib
+  imap_metadata = yes
+}
+mail_attribute_dict = file:%h/dovecot-attributes
+plugin {
+  acl = vfile
+  quota = count:User quota
+  quota_rule = *:storage=1G
+  quota_vsizes = yes
+}
+EOF
+  doveconf -c "$DOVECOT_CONF" -n >/dev/null
+  doveadm -c "$DOVECOT_CONF" reload
+  # The reload is asynchronous: wait (bounded) until a login shows the new capabilities.
+  python3 - "$IMAP_PORT" <<'EOF'
+import socket, sys, time
+for _ in range(100):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+        f = s.makefile("rwb")
+        f.write(b"a LOGIN alice secret\r\n"); f.flush()
+        line = b"*"
+        while line.startswith(b"*"):
+            line = f.readline()
+        if line.startswith(b"a OK") and b"QUOTA" in line:
+            sys.exit(0)
+    time.sleep(0.1)
+sys.exit("dovecot did not pick up the extension settings")
+EOF
   cat >"$work/dovecot.target" <<EOF
 name=dovecot $(dovecot --version | cut -d' ' -f1)
 host=127.0.0.1

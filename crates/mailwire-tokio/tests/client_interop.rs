@@ -867,3 +867,106 @@ async fn imap_condstore_qresync_sync() {
     a.delete(&folder).await.unwrap();
     a.logout().await.unwrap();
 }
+
+#[tokio::test]
+async fn imap_administrative_extensions_and_compress() {
+    use mailwire_imap::types::{MetadataEntry, MetadataValue, NString, Right};
+    let Some(t) = target("imap_administrative_extensions_and_compress") else {
+        return;
+    };
+    if t.lacks("imap") {
+        return;
+    }
+    let mut c = t.imap_login().await;
+    let folder = unique("mw-admin");
+    c.create(&folder).await.unwrap();
+    if c.has_capability("ID") {
+        let server = c.id(&[("name", Some("mailwire-test"))]).await.unwrap();
+        println!("ID: {server:?}");
+        assert!(server.is_some_and(|p| p.get("name").is_some()));
+    }
+    if c.has_capability("QUOTA") {
+        let roots = c.get_quota_root("INBOX").await.unwrap();
+        assert!(!roots.is_empty(), "{roots:?}");
+        let root = String::from_utf8(roots[0].root.as_bytes().to_vec()).unwrap();
+        assert!(!roots[0].resources.is_empty(), "{roots:?}");
+        assert_eq!(c.get_quota(&root).await.unwrap(), roots[0].resources);
+    }
+    if c.has_capability("METADATA") || c.has_capability("METADATA-SERVER") {
+        let entry = MetadataEntry::parse("/private/comment").unwrap();
+        let value = |s: &'static str| {
+            MetadataValue::NString(NString(Some(
+                mailwire_imap::types::IString::from_bytes(s.as_bytes()).unwrap(),
+            )))
+        };
+        c.set_metadata(&folder, vec![(entry.clone(), value("kept by mailwire"))])
+            .await
+            .unwrap();
+        let got = c
+            .get_metadata(&folder, Vec::new(), vec![entry.clone()])
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1.as_bytes(), Some(&b"kept by mailwire"[..]));
+        c.set_metadata(
+            &folder,
+            vec![(entry.clone(), MetadataValue::NString(NString(None)))],
+        )
+        .await
+        .unwrap();
+        let got = c
+            .get_metadata(&folder, Vec::new(), vec![entry])
+            .await
+            .unwrap();
+        assert!(got.iter().all(|(_, v)| v.as_bytes().is_none()), "{got:?}");
+    }
+    if c.has_capability("ACL") {
+        let mine = c.my_rights(&folder).await.unwrap();
+        assert!(mine.contains(Right::Lookup) && mine.contains(Right::Administer));
+        c.set_acl(&folder, "bob", "lr").await.unwrap();
+        let acl = c.get_acl(&folder).await.unwrap();
+        let bob = acl
+            .iter()
+            .find(|(id, _)| id.0.as_bytes() == b"bob")
+            .map(|(_, r)| r.clone())
+            .expect("bob in the ACL");
+        assert!(bob.contains(Right::Lookup) && bob.contains(Right::Read));
+        assert!(!bob.contains(Right::Write));
+        c.list_rights(&folder, "bob").await.unwrap();
+        c.delete_acl(&folder, "bob").await.unwrap();
+        let acl = c.get_acl(&folder).await.unwrap();
+        assert!(!acl.iter().any(|(id, _)| id.0.as_bytes() == b"bob"));
+    }
+    if c.has_capability("UNAUTHENTICATE") {
+        c.unauthenticate().await.unwrap();
+        c.login(t.user(), &t.password()).await.unwrap();
+    } else {
+        assert!(matches!(
+            c.unauthenticate().await,
+            Err(Error::Unsupported(_))
+        ));
+    }
+    if c.has_capability("COMPRESS=DEFLATE") {
+        c.compress().await.unwrap();
+        assert!(c.is_compressed());
+        // A compressed session: a message up and back, and a command after it.
+        let m = big_message(&folder, 3 << 20);
+        c.append(&folder, None, None, &m).await.unwrap();
+        c.select(&folder).await.unwrap();
+        let back = c
+            .fetch(
+                SequenceSet::single(nz(1)),
+                attrs(vec![FetchAttribute::BodySection {
+                    section: None,
+                    partial: None,
+                    peek: true,
+                }]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(back[0].body(), Some(&m[..]));
+        c.close().await.unwrap();
+    }
+    c.delete(&folder).await.unwrap();
+    c.logout().await.unwrap();
+}

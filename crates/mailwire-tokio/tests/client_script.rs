@@ -385,3 +385,27 @@ async fn bye_then_close_is_a_closed_error() {
         Some(Unsolicited::Bye { .. })
     ));
 }
+
+#[tokio::test]
+async fn unauthenticate_returns_to_not_authenticated_and_rereads_capabilities() {
+    let (io, server) = scripted(vec![
+        Send("* PREAUTH [CAPABILITY IMAP4rev1 UNAUTHENTICATE ENABLE] ready\r\n"),
+        Expect("A1 ENABLE CONDSTORE\r\n"),
+        Send("* ENABLED CONDSTORE\r\nA1 OK\r\n"),
+        Expect("A2 UNAUTHENTICATE\r\n"),
+        Send("A2 OK done\r\n"),
+        Expect("A3 CAPABILITY\r\n"),
+        Send("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA3 OK\r\n"),
+    ]);
+    let mut c = ImapClient::new(io).await.unwrap();
+    c.enable(&["CONDSTORE"]).await.unwrap();
+    assert!(c.is_enabled("CONDSTORE"));
+    c.unauthenticate().await.unwrap();
+    assert_eq!(c.state(), mailwire_imap::types::State::NotAuthenticated);
+    assert!(
+        !c.is_enabled("CONDSTORE"),
+        "RFC 8437 §4.1: ENABLE is undone"
+    );
+    assert!(c.has_capability("AUTH=PLAIN") && !c.has_capability("UNAUTHENTICATE"));
+    server.await.unwrap();
+}
