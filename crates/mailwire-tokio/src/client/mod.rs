@@ -275,12 +275,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for MaybeTls<S> {
 }
 
 /// The I/O half shared by both clients: a transport, a read buffer, timeouts, the TLS upgrade.
-#[derive(Debug)]
 pub(crate) struct Wire<S> {
     stream: MaybeTls<S>,
     pub(crate) buf: Vec<u8>,
     tls: Option<TlsSettings>,
     timeout: Option<Duration>,
+}
+
+impl<S> std::fmt::Debug for Wire<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The read buffer holds message data: show only what the connection is.
+        f.debug_struct("Wire")
+            .field("tls", &matches!(self.stream, MaybeTls::Tls(_)))
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Wire<S> {
