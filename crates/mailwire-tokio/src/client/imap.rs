@@ -35,8 +35,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
+use mailwire_core::Secret;
 use mailwire_core::sasl_client::{ClientMechanism, SaslCredentials};
-use mailwire_core::{Interrupt, Io, Secret};
 use mailwire_imap::client::{Connection, EnqueueError, Event, Options};
 use mailwire_imap::codec::Encode;
 use mailwire_imap::types::{
@@ -493,8 +493,7 @@ impl ImapClient<TcpStream> {
         tls: Option<TlsSettings>,
         options: ClientOptions,
     ) -> Result<Self, Error> {
-        let tls = super::settings_for(host, security, tls)?;
-        let stream = super::connect_tcp(host, port, security, tls.as_ref(), &options).await?;
+        let (stream, tls) = super::open(host, port, security, tls, &options).await?;
         let mut client = Self::start(stream, &options).await?;
         if security == Security::StartTls {
             let tls = tls.ok_or_else(|| Error::Tls("STARTTLS needs TLS settings".into()))?;
@@ -564,30 +563,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
 
     /// Runs the machine without reading: the next event, or `None` when it needs input.
     async fn ready_event(&mut self) -> Result<Option<Event>, Error> {
-        loop {
-            match self.conn.next() {
-                Ok(ev) => return Ok(Some(ev)),
-                Err(Interrupt::Io(Io::Output(bytes))) => self.wire.write(&bytes).await?,
-                Err(Interrupt::Io(Io::NeedMoreInput)) => return Ok(None),
-                Err(Interrupt::Io(Io::UpgradeTls)) => self.wire.upgrade().await?,
-                Err(Interrupt::Io(Io::Close)) => {
-                    self.wire.shutdown().await;
-                    return Err(Error::Closed);
-                }
-                Err(Interrupt::Error(e)) => return Err(Error::Protocol(e.to_string())),
-            }
-        }
+        self.wire.ready_event(&mut self.conn).await
     }
 
     /// Runs the machine until it has an event, reading as needed.
     async fn next_event(&mut self) -> Result<Event, Error> {
-        loop {
-            if let Some(ev) = self.ready_event().await? {
-                return Ok(ev);
-            }
-            let n = self.wire.read().await?;
-            self.conn.feed(&self.wire.buf[..n]);
-        }
+        self.wire.next_event(&mut self.conn).await
     }
 
     fn set_capabilities(&mut self, caps: &[Capability<'static>]) {

@@ -274,6 +274,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for MaybeTls<S> {
     }
 }
 
+/// A sans-IO client machine as the clients drive it (`mailwire_core::sansio`).
+pub(crate) trait Machine {
+    /// What the machine reports.
+    type Event;
+    /// Its fatal error.
+    type Error: std::fmt::Display;
+    /// Appends bytes from the server.
+    fn feed(&mut self, bytes: &[u8]);
+    /// The next event, or the I/O to perform.
+    fn next(&mut self) -> Result<Self::Event, mailwire_core::Interrupt<Self::Error>>;
+}
+
+impl Machine for mailwire_pop3::client::Connection {
+    type Event = mailwire_pop3::client::Event;
+    type Error = mailwire_pop3::client::Error;
+    fn feed(&mut self, bytes: &[u8]) {
+        mailwire_pop3::client::Connection::feed(self, bytes);
+    }
+    fn next(&mut self) -> Result<Self::Event, mailwire_core::Interrupt<Self::Error>> {
+        mailwire_pop3::client::Connection::next(self)
+    }
+}
+
+impl Machine for mailwire_imap::client::Connection {
+    type Event = mailwire_imap::client::Event;
+    type Error = mailwire_imap::client::Error;
+    fn feed(&mut self, bytes: &[u8]) {
+        mailwire_imap::client::Connection::feed(self, bytes);
+    }
+    fn next(&mut self) -> Result<Self::Event, mailwire_core::Interrupt<Self::Error>> {
+        mailwire_imap::client::Connection::next(self)
+    }
+}
+
 /// The I/O half shared by both clients: a transport, a read buffer, timeouts, the TLS upgrade.
 pub(crate) struct Wire<S> {
     stream: MaybeTls<S>,
@@ -375,6 +409,42 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Wire<S> {
         Ok(())
     }
 
+    /// Runs `machine` without reading: its next event, or `None` when it needs input. Output
+    /// is written, the TLS upgrade performed, a close ends in [`Error::Closed`].
+    pub(crate) async fn ready_event<M: Machine>(
+        &mut self,
+        machine: &mut M,
+    ) -> Result<Option<M::Event>, Error> {
+        use mailwire_core::{Interrupt, Io};
+        loop {
+            match machine.next() {
+                Ok(ev) => return Ok(Some(ev)),
+                Err(Interrupt::Io(Io::Output(bytes))) => self.write(&bytes).await?,
+                Err(Interrupt::Io(Io::NeedMoreInput)) => return Ok(None),
+                Err(Interrupt::Io(Io::UpgradeTls)) => self.upgrade().await?,
+                Err(Interrupt::Io(Io::Close)) => {
+                    self.shutdown().await;
+                    return Err(Error::Closed);
+                }
+                Err(Interrupt::Error(e)) => return Err(Error::Protocol(e.to_string())),
+            }
+        }
+    }
+
+    /// Runs `machine` until it has an event, reading as needed.
+    pub(crate) async fn next_event<M: Machine>(
+        &mut self,
+        machine: &mut M,
+    ) -> Result<M::Event, Error> {
+        loop {
+            if let Some(ev) = self.ready_event(machine).await? {
+                return Ok(ev);
+            }
+            let n = self.read().await?;
+            machine.feed(&self.buf[..n]);
+        }
+    }
+
     /// Closes the transport, ignoring errors (the peer may be gone already).
     pub(crate) async fn shutdown(&mut self) {
         let _ = Self::timed(self.timeout, self.stream.shutdown()).await;
@@ -383,7 +453,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Wire<S> {
 
 /// Opens a TCP connection to `host:port` and, for [`Security::Implicit`], performs the TLS
 /// handshake.
-pub(crate) async fn connect_tcp(
+async fn connect_tcp(
     host: &str,
     port: u16,
     security: Security,
@@ -413,8 +483,22 @@ pub(crate) async fn connect_tcp(
     }
 }
 
+/// What the connect helpers share: the TLS settings (the given ones, or the platform's roots for
+/// `host`) and the connected transport, TLS already for [`Security::Implicit`].
+pub(crate) async fn open(
+    host: &str,
+    port: u16,
+    security: Security,
+    tls: Option<TlsSettings>,
+    options: &ClientOptions,
+) -> Result<(MaybeTls<TcpStream>, Option<TlsSettings>), Error> {
+    let tls = settings_for(host, security, tls)?;
+    let stream = connect_tcp(host, port, security, tls.as_ref(), options).await?;
+    Ok((stream, tls))
+}
+
 /// The TLS settings for `host` a connect helper uses: the given ones, or the platform roots.
-pub(crate) fn settings_for(
+fn settings_for(
     host: &str,
     security: Security,
     tls: Option<TlsSettings>,

@@ -22,8 +22,8 @@
 
 use bytes::{Bytes, BytesMut};
 use futures::Stream;
+use mailwire_core::Secret;
 use mailwire_core::sasl_client::{ClientMechanism, SaslCredentials};
-use mailwire_core::{Interrupt, Io, Secret};
 use mailwire_pop3::client::{Connection, EnqueueError, Event, Handle, Options};
 use mailwire_pop3::{
     ApopDigest, Arg, Capability, Command, LangRequest, LanguageListing, Mechanism, MsgNum,
@@ -94,8 +94,7 @@ impl Pop3Client<TcpStream> {
         tls: Option<TlsSettings>,
         options: ClientOptions,
     ) -> Result<Self, Error> {
-        let tls = super::settings_for(host, security, tls)?;
-        let stream = super::connect_tcp(host, port, security, tls.as_ref(), &options).await?;
+        let (stream, tls) = super::open(host, port, security, tls, &options).await?;
         let mut client = Self::start(stream, &options).await?;
         if security == Security::StartTls {
             let tls = tls.ok_or_else(|| Error::Tls("STLS needs TLS settings".into()))?;
@@ -156,19 +155,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
     /// Runs the machine without reading: the next event, or `None` when it needs input.
     async fn ready_event(&mut self) -> Result<Option<Event>, Error> {
         loop {
-            match self.conn.next() {
-                Ok(Event::PlaintextDiscarded { bytes }) => {
+            match self.wire.ready_event(&mut self.conn).await? {
+                Some(Event::PlaintextDiscarded { bytes }) => {
                     tracing::warn!(bytes, "discarded plaintext sent after the STLS answer");
                 }
-                Ok(ev) => return Ok(Some(ev)),
-                Err(Interrupt::Io(Io::Output(bytes))) => self.wire.write(&bytes).await?,
-                Err(Interrupt::Io(Io::NeedMoreInput)) => return Ok(None),
-                Err(Interrupt::Io(Io::UpgradeTls)) => self.wire.upgrade().await?,
-                Err(Interrupt::Io(Io::Close)) => {
-                    self.wire.shutdown().await;
-                    return Err(Error::Closed);
-                }
-                Err(Interrupt::Error(e)) => return Err(Error::Protocol(e.to_string())),
+                ev => return Ok(ev),
             }
         }
     }
@@ -176,11 +167,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
     /// Runs the machine until it has an event, reading as needed.
     async fn next_event(&mut self) -> Result<Event, Error> {
         loop {
-            if let Some(ev) = self.ready_event().await? {
-                return Ok(ev);
+            match self.wire.next_event(&mut self.conn).await? {
+                Event::PlaintextDiscarded { bytes } => {
+                    tracing::warn!(bytes, "discarded plaintext sent after the STLS answer");
+                }
+                ev => return Ok(ev),
             }
-            let n = self.wire.read().await?;
-            self.conn.feed(&self.wire.buf[..n]);
         }
     }
 
