@@ -970,3 +970,77 @@ async fn imap_administrative_extensions_and_compress() {
     c.delete(&folder).await.unwrap();
     c.logout().await.unwrap();
 }
+
+#[tokio::test]
+async fn imap_multiappend_list_status_and_special_use() {
+    use mailwire_imap::types::{
+        AppendData, AppendMessage, ListReturnOption, ListSelectOption, Literal, MailboxAttribute,
+        Vec1,
+    };
+    let Some(t) = target("imap_multiappend_list_status_and_special_use") else {
+        return;
+    };
+    if t.lacks("imap") {
+        return;
+    }
+    let mut c = t.imap_login().await;
+    let folder = unique("mw-multi");
+    c.create(&folder).await.unwrap();
+    if c.has_capability("MULTIAPPEND") {
+        let messages = (0..3)
+            .map(|i| {
+                AppendMessage::new(AppendData::Literal(
+                    Literal::new(message(&format!("multi {i}"), 1)).unwrap(),
+                ))
+            })
+            .collect();
+        let uids = c.multiappend(&folder, messages).await.unwrap();
+        if c.has_capability("UIDPLUS") {
+            let (_, set) = uids.expect("APPENDUID");
+            assert!(
+                set.contains(1, u32::MAX) && set.contains(3, u32::MAX),
+                "{set:?}"
+            );
+        }
+    }
+    if c.has_capability("LIST-STATUS") {
+        let listed = c
+            .list_extended(
+                None,
+                "",
+                &[&folder],
+                Some(vec![ListReturnOption::Status(Vec1::one(
+                    StatusAttribute::Messages,
+                ))]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+    }
+    if c.has_capability("SPECIAL-USE") {
+        let special = c
+            .list_extended(Some(vec![ListSelectOption::SpecialUse]), "", &["*"], None)
+            .await
+            .unwrap();
+        assert!(
+            special
+                .iter()
+                .any(|l| l.attributes.contains(&MailboxAttribute::Sent)),
+            "{special:?}"
+        );
+    }
+    if c.has_capability("CREATE-SPECIAL-USE") {
+        let junk = format!("{folder}-junk");
+        c.create_special_use(&junk, vec![MailboxAttribute::Junk])
+            .await
+            .unwrap();
+        c.delete(&junk).await.unwrap();
+    }
+    if c.has_capability("CONDSTORE") {
+        let sel = c.select_condstore(&folder).await.unwrap();
+        assert!(sel.highest_mod_seq.is_some() || sel.no_mod_seq);
+        c.close().await.unwrap();
+    }
+    c.delete(&folder).await.unwrap();
+    c.logout().await.unwrap();
+}

@@ -409,3 +409,73 @@ async fn unauthenticate_returns_to_not_authenticated_and_rereads_capabilities() 
     assert!(c.has_capability("AUTH=PLAIN") && !c.has_capability("UNAUTHENTICATE"));
     server.await.unwrap();
 }
+
+#[tokio::test]
+async fn pop3_utf8_lang_and_the_mechanism_list() {
+    // RFC 6856 §2.1 and §3.2 exchanges; the bare AUTH list as many servers answer it.
+    let (io, server) = scripted(vec![
+        Send("+OK ready\r\n"),
+        Expect("CAPA\r\n"),
+        Send("+OK\r\nUTF8\r\nLANG\r\nSASL PLAIN\r\n.\r\n"),
+        Expect("UTF8\r\n"),
+        Send("+OK UTF8 enabled\r\n"),
+        Expect("LANG\r\n"),
+        Send("+OK Language listing follows:\r\nen English\r\nde Deutsch\r\n.\r\n"),
+        Expect("LANG de\r\n"),
+        Send("+OK de Sprache geändert\r\n"),
+        Expect("AUTH\r\n"),
+        Send("+OK\r\nPLAIN\r\nXOAUTH2\r\n.\r\n"),
+        Expect("LANG xx\r\n"),
+        Send("-ERR invalid language\r\n"),
+    ]);
+    let mut c = Pop3Client::new(io).await.unwrap();
+    c.utf8().await.unwrap();
+    let langs = c.languages().await.unwrap();
+    assert_eq!(
+        langs.iter().map(|l| l.tag.as_str()).collect::<Vec<_>>(),
+        ["en", "de"]
+    );
+    c.set_language(mailwire_pop3::LangRequest::Range(
+        mailwire_pop3::LanguageTag::new("de").unwrap(),
+    ))
+    .await
+    .unwrap();
+    let mechs = c.auth_mechanisms().await.unwrap();
+    assert_eq!(
+        mechs.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        ["PLAIN", "XOAUTH2"]
+    );
+    let e = c
+        .set_language(mailwire_pop3::LangRequest::Range(
+            mailwire_pop3::LanguageTag::new("xx").unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Pop3Err { .. }));
+    server.await.unwrap();
+}
+
+#[tokio::test]
+async fn gmail_labels_are_stored_with_x_gm_labels() {
+    use mailwire_imap::types::{AString, GmailLabel, StoreMode};
+    let (io, server) = scripted(vec![
+        Send("* PREAUTH [CAPABILITY IMAP4rev1 X-GM-EXT-1] ready\r\n"),
+        Expect("A1 SELECT INBOX\r\n"),
+        Send("* 1 EXISTS\r\nA1 OK\r\n"),
+        Expect("A2 UID STORE 5 +X-GM-LABELS (Work)\r\n"),
+        Send("* 1 FETCH (X-GM-LABELS (Work \\Inbox) UID 5)\r\nA2 OK\r\n"),
+    ]);
+    let mut c = ImapClient::new(io).await.unwrap();
+    c.select("INBOX").await.unwrap();
+    let f = c
+        .store_gmail_labels(
+            true,
+            SequenceSet::single(5.try_into().unwrap()),
+            StoreMode::Add,
+            vec![GmailLabel::Label(AString::try_from("Work").unwrap())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(f[0].uid().map(|u| u.get()), Some(5));
+    server.await.unwrap();
+}
