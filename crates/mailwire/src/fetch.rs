@@ -692,6 +692,12 @@ impl Progress {
         } else {
             ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
         };
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("connecting");
         Progress {
             bar,
             done: 0,
@@ -702,11 +708,6 @@ impl Progress {
     fn start(&mut self, messages: u64, bytes: u64) {
         self.total = messages;
         self.bar.set_length(bytes);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-        ) {
-            self.bar.set_style(style.progress_chars("=> "));
-        }
         self.bar.set_message(format!("0/{messages} messages"));
         self.bar.enable_steady_tick(Duration::from_millis(200));
     }
