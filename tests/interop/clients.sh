@@ -40,9 +40,11 @@ EOF
 }
 
 run_tests() { # target-file
+  local rc=0
   echo "=== client tests against $(grep '^name=' "$1" | cut -d= -f2)"
-  MAILWIRE_CLIENT_TARGET="$1" cargo test -q -p mailwire-tokio --test client_interop -- --test-threads=1 --nocapture
-  MAILWIRE_CLIENT_TARGET="$1" cargo test -q -p mailwire --test fetch_interop -- --test-threads=1 --nocapture
+  MAILWIRE_CLIENT_TARGET="$1" cargo test -q -p mailwire-tokio --test client_interop -- --test-threads=1 --nocapture || rc=1
+  MAILWIRE_CLIENT_TARGET="$1" cargo test -q -p mailwire --test fetch_interop -- --test-threads=1 --nocapture || rc=1
+  return $rc
 }
 
 # A private CA and a server certificate it signs (the certificate dovecot-up.sh would make is
@@ -123,7 +125,7 @@ fi
 
 if [[ "$what" == serve || "$what" == all ]]; then
   data="$work/serve"
-  printf 'secret\n' | "$bin" user add alice --data-dir "$data" --password-stdin --apop >/dev/null
+  printf 'secret\n' | "$bin" user add alice --data-dir "$data" --password-stdin --apop --quota-storage 10000000000 --quota-messages 1000000 >/dev/null
   mkfifo "$work/serve.fifo"
   "$bin" serve --data-dir "$data" --bind 127.0.0.1 \
     --pop3-port 0 --pop3s-port 0 --imap-port 0 --imaps-port 0 \
