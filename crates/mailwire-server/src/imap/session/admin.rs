@@ -131,10 +131,7 @@ impl<S: Store> ImapSession<S> {
                 Vec::new()
             },
         });
-        if !limited {
-            self.finish(Completion::ok(None, "GETQUOTAROOT completed"), true)
-                .await;
-        } else if self.send_quota().await {
+        if !limited || self.send_quota().await {
             self.finish(Completion::ok(None, "GETQUOTAROOT completed"), true)
                 .await;
         }
