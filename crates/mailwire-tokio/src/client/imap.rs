@@ -55,12 +55,10 @@ use mailwire_imap::types::{
     QuotaResource, Rights,
 };
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
-use tokio_rustls::client::TlsStream;
 use tokio_util::sync::CancellationToken;
 
-use super::{ClientOptions, Error, MaybeTls, Security, TlsSettings, Wire};
+use super::{ClientOptions, Error, MaybeTls, TlsSettings, Wire};
 
 /// The untagged data of an [`Answer`] that matches a pattern, mapped.
 macro_rules! pick {
@@ -480,53 +478,9 @@ pub struct ImapClient<S> {
     )>,
 }
 
-impl ImapClient<TcpStream> {
-    /// Connects to `host:port` (143 plain/STARTTLS, 993 implicit TLS), secures the connection as
-    /// asked and reads the greeting and capabilities. `tls` defaults to the platform's roots
-    /// with `host` as the server name.
-    pub async fn connect(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-    ) -> Result<Self, Error> {
-        Self::connect_with(host, port, security, tls, ClientOptions::default()).await
-    }
-
-    /// [`ImapClient::connect`] with options.
-    pub async fn connect_with(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-        options: ClientOptions,
-    ) -> Result<Self, Error> {
-        let (stream, tls) = super::open(host, port, security, tls, &options).await?;
-        let mut client = Self::start(stream, &options).await?;
-        if security == Security::StartTls {
-            let tls = tls.ok_or_else(|| Error::Tls("STARTTLS needs TLS settings".into()))?;
-            client.starttls(tls).await?;
-        }
-        Ok(client)
-    }
-}
+super::constructors!(ImapClient, "143 plain/STARTTLS, 993 implicit TLS", starttls);
 
 impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
-    /// A session over a plaintext transport: reads the greeting and the capabilities.
-    pub async fn new(stream: S) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &ClientOptions::default()).await
-    }
-
-    /// [`ImapClient::new`] with options.
-    pub async fn with_options(stream: S, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &options).await
-    }
-
-    /// A session over a transport that is already TLS (implicit TLS, RFC 8314 §3.3).
-    pub async fn new_tls(stream: TlsStream<S>, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Tls(Box::new(stream)), &options).await
-    }
-
     async fn start(stream: MaybeTls<S>, options: &ClientOptions) -> Result<Self, Error> {
         let tls_active = matches!(stream, MaybeTls::Tls(_));
         let mut client = ImapClient {
