@@ -479,3 +479,43 @@ async fn gmail_labels_are_stored_with_x_gm_labels() {
     assert_eq!(f[0].uid().map(|u| u.get()), Some(5));
     server.await.unwrap();
 }
+
+#[tokio::test]
+async fn pipelined_commands_get_their_own_answers_even_out_of_order() {
+    use mailwire_imap::types::{CommandBody, Data, Mailbox, StatusAttribute, Vec1};
+    let status = |name: &'static str| CommandBody::Status {
+        mailbox: Mailbox::from_name(name, false).unwrap(),
+        attributes: Vec1::one(StatusAttribute::Messages),
+    };
+    let (io, server) = scripted(vec![
+        Send("* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n"),
+        // All three go out before any answer.
+        Expect("A1 STATUS a (MESSAGES)\r\nA2 STATUS b (MESSAGES)\r\nA3 NOOP\r\n"),
+        Send("* STATUS a (MESSAGES 1)\r\nA1 OK\r\n"),
+        // The NOOP completes before the second STATUS.
+        Send("A3 OK noop\r\n* STATUS b (MESSAGES 2)\r\nA2 NO [NONEXISTENT] no b\r\n"),
+    ]);
+    let mut c = ImapClient::new(io).await.unwrap();
+    let answers = c
+        .pipeline(vec![status("a"), status("b"), CommandBody::Noop])
+        .await
+        .unwrap();
+    let first = answers[0].as_ref().unwrap();
+    assert!(
+        matches!(&first.data[..], [Data::Status { .. }]),
+        "{first:?}"
+    );
+    assert!(
+        matches!(
+            &answers[1],
+            Err(Error::ImapNo {
+                code: Some(Code::Condition(Condition::NonExistent)),
+                ..
+            })
+        ),
+        "{:?}",
+        answers[1]
+    );
+    assert_eq!(answers[2].as_ref().unwrap().text, "noop");
+    server.await.unwrap();
+}

@@ -55,12 +55,10 @@ use mailwire_imap::types::{
     QuotaResource, Rights,
 };
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
-use tokio_rustls::client::TlsStream;
 use tokio_util::sync::CancellationToken;
 
-use super::{ClientOptions, Error, MaybeTls, Security, TlsSettings, Wire};
+use super::{ClientOptions, Error, MaybeTls, TlsSettings, Wire};
 
 /// The untagged data of an [`Answer`] that matches a pattern, mapped.
 macro_rules! pick {
@@ -470,55 +468,19 @@ pub struct ImapClient<S> {
     /// Commands whose caller went away (a dropped stream): their answers are skipped before the
     /// next command is sent.
     abandoned: VecDeque<Tag<'static>>,
+    /// Pipelined commands not yet waited for, and completions of theirs that came early.
+    pipelined: Vec<Tag<'static>>,
+    early: Vec<(
+        Tag<'static>,
+        StatusKind,
+        Option<Code<'static>>,
+        Text<'static>,
+    )>,
 }
 
-impl ImapClient<TcpStream> {
-    /// Connects to `host:port` (143 plain/STARTTLS, 993 implicit TLS), secures the connection as
-    /// asked and reads the greeting and capabilities. `tls` defaults to the platform's roots
-    /// with `host` as the server name.
-    pub async fn connect(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-    ) -> Result<Self, Error> {
-        Self::connect_with(host, port, security, tls, ClientOptions::default()).await
-    }
-
-    /// [`ImapClient::connect`] with options.
-    pub async fn connect_with(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-        options: ClientOptions,
-    ) -> Result<Self, Error> {
-        let (stream, tls) = super::open(host, port, security, tls, &options).await?;
-        let mut client = Self::start(stream, &options).await?;
-        if security == Security::StartTls {
-            let tls = tls.ok_or_else(|| Error::Tls("STARTTLS needs TLS settings".into()))?;
-            client.starttls(tls).await?;
-        }
-        Ok(client)
-    }
-}
+super::constructors!(ImapClient, "143 plain/STARTTLS, 993 implicit TLS", starttls);
 
 impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
-    /// A session over a plaintext transport: reads the greeting and the capabilities.
-    pub async fn new(stream: S) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &ClientOptions::default()).await
-    }
-
-    /// [`ImapClient::new`] with options.
-    pub async fn with_options(stream: S, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &options).await
-    }
-
-    /// A session over a transport that is already TLS (implicit TLS, RFC 8314 §3.3).
-    pub async fn new_tls(stream: TlsStream<S>, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Tls(Box::new(stream)), &options).await
-    }
-
     async fn start(stream: MaybeTls<S>, options: &ClientOptions) -> Result<Self, Error> {
         let tls_active = matches!(stream, MaybeTls::Tls(_));
         let mut client = ImapClient {
@@ -537,6 +499,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
             unsolicited: VecDeque::new(),
             exists: 0,
             abandoned: VecDeque::new(),
+            pipelined: Vec::new(),
+            early: Vec::new(),
         };
         loop {
             if let Event::Greeting(g) = client.next_event().await? {
@@ -588,7 +552,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
                 text,
             } => {
                 if Some(&t) != tag {
-                    tracing::debug!(tag = t.as_str(), "completion of an abandoned command");
+                    if self.pipelined.contains(&t) {
+                        // A later pipelined command completed first (RFC 9051 §5.5).
+                        self.early.push((t, kind, code, text));
+                    } else {
+                        tracing::debug!(tag = t.as_str(), "completion of an abandoned command");
+                    }
                     return None;
                 }
                 if let Some(Code::Capability(caps)) = &code {
@@ -732,6 +701,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
 
     /// Waits for the next thing the caller of `tag` must see.
     async fn progress(&mut self, tag: &Tag<'static>, mode: Mode) -> Result<Progress, Error> {
+        if let Some(i) = self.early.iter().position(|e| &e.0 == tag) {
+            let (_, kind, code, text) = self.early.remove(i);
+            return Ok(Progress::Done { kind, code, text });
+        }
         loop {
             let ev = self.next_event().await?;
             if let Some(p) = self.route(ev, Some(tag), mode) {
@@ -779,6 +752,38 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         let mode = mode_of(&body);
         let tag = self.send(body).await?;
         self.complete(&tag, mode).await
+    }
+
+    /// Sends `commands` at once (RFC 9051 §5.5; the connection holds back those that must wait,
+    /// such as one after SELECT) and returns each answer in order: `Err` in the outer result for
+    /// a broken connection, in the inner ones for `NO`/`BAD`. Untagged data is given to the
+    /// command whose completion follows it, as servers answer pipelined commands in turn.
+    pub async fn pipeline(
+        &mut self,
+        commands: Vec<CommandBody<'_>>,
+    ) -> Result<Vec<Result<Answer, Error>>, Error> {
+        let mut sent = Vec::with_capacity(commands.len());
+        for body in commands {
+            let mode = mode_of(&body);
+            let tag = self.send(body).await?;
+            self.pipelined.push(tag.clone());
+            sent.push((tag, mode));
+        }
+        let mut out = Vec::with_capacity(sent.len());
+        for (tag, mode) in sent {
+            let answer = self.complete(&tag, mode).await;
+            self.pipelined.retain(|t| t != &tag);
+            match answer {
+                Err(e @ (Error::ImapNo { .. } | Error::ImapBad { .. })) => out.push(Err(e)),
+                Err(e) => {
+                    self.pipelined.clear();
+                    self.early.clear();
+                    return Err(e);
+                }
+                Ok(a) => out.push(Ok(a)),
+            }
+        }
+        Ok(out)
     }
 
     fn utf8_names(&self) -> bool {
@@ -2071,8 +2076,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
             }
             if self.end.is_some_and(|e| self.next_yield >= e) {
                 // Requests past the end answer with empty data: leave them to be skipped.
-                let rest: Vec<_> = self.in_flight.drain(..).map(|(t, _)| t).collect();
-                self.client.abandoned.extend(rest);
+                self.abandon_rest();
                 return Ok(None);
             }
             while self.end.is_none() && self.in_flight.len() < self.window {
@@ -2090,6 +2094,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
                     modifiers: Vec::new(),
                 };
                 let tag = self.client.send(body).await?;
+                self.client.pipelined.push(tag.clone());
                 self.in_flight.push_back((tag, self.next_request));
                 self.next_request += self.chunk.get();
             }
@@ -2114,6 +2119,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
                     }
                     Progress::Done { kind, code, text } => {
                         self.in_flight.pop_front();
+                        self.client.pipelined.retain(|t| t != &tag);
                         if kind != StatusKind::Ok {
                             return Err(rejection(kind, code, text));
                         }
@@ -2135,10 +2141,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PartialDownload<'_, S> {
     }
 }
 
+impl<S> PartialDownload<'_, S> {
+    /// Requests still in flight are left to be skipped before the next command.
+    fn abandon_rest(&mut self) {
+        for (tag, _) in self.in_flight.drain(..) {
+            self.client.pipelined.retain(|t| t != &tag);
+            // A completion that already came early needs no skipping.
+            if let Some(i) = self.client.early.iter().position(|e| e.0 == tag) {
+                self.client.early.remove(i);
+            } else {
+                self.client.abandoned.push_back(tag);
+            }
+        }
+    }
+}
+
 impl<S> Drop for PartialDownload<'_, S> {
     fn drop(&mut self) {
-        let rest: Vec<_> = self.in_flight.drain(..).map(|(t, _)| t).collect();
-        self.client.abandoned.extend(rest);
+        self.abandon_rest();
     }
 }
 

@@ -28,6 +28,72 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::ServerName;
 
+/// The constructors both clients share: `connect`/`connect_with` by host and port, `new`,
+/// `with_options` and `new_tls` over a given transport. `$upgrade` is the STARTTLS method.
+macro_rules! constructors {
+    ($client:ident, $ports:literal, $upgrade:ident) => {
+        impl $client<tokio::net::TcpStream> {
+            #[doc = concat!("Connects to `host:port` (", $ports, "), secures the connection as")]
+            /// asked and reads the greeting and capabilities. `tls` defaults to the platform's
+            /// roots with `host` as the server name.
+            pub async fn connect(
+                host: &str,
+                port: u16,
+                security: super::Security,
+                tls: Option<super::TlsSettings>,
+            ) -> Result<Self, super::Error> {
+                Self::connect_with(host, port, security, tls, super::ClientOptions::default()).await
+            }
+
+            #[doc = concat!("[`", stringify!($client), "::connect`] with options.")]
+            pub async fn connect_with(
+                host: &str,
+                port: u16,
+                security: super::Security,
+                tls: Option<super::TlsSettings>,
+                options: super::ClientOptions,
+            ) -> Result<Self, super::Error> {
+                let (stream, tls) = super::open(host, port, security, tls, &options).await?;
+                let mut client = Self::start(stream, &options).await?;
+                if security == super::Security::StartTls {
+                    let tls =
+                        tls.ok_or_else(|| super::Error::Tls("STARTTLS needs TLS settings".into()))?;
+                    client.$upgrade(tls).await?;
+                }
+                Ok(client)
+            }
+        }
+
+        impl<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin> $client<S> {
+            /// A session over a plaintext transport: reads the greeting and the capabilities.
+            pub async fn new(stream: S) -> Result<Self, super::Error> {
+                Self::start(
+                    super::MaybeTls::Plain(stream),
+                    &super::ClientOptions::default(),
+                )
+                .await
+            }
+
+            #[doc = concat!("[`", stringify!($client), "::new`] with options.")]
+            pub async fn with_options(
+                stream: S,
+                options: super::ClientOptions,
+            ) -> Result<Self, super::Error> {
+                Self::start(super::MaybeTls::Plain(stream), &options).await
+            }
+
+            /// A session over a transport that is already TLS (implicit TLS, RFC 8314 §3.3).
+            pub async fn new_tls(
+                stream: tokio_rustls::client::TlsStream<S>,
+                options: super::ClientOptions,
+            ) -> Result<Self, super::Error> {
+                Self::start(super::MaybeTls::Tls(Box::new(stream)), &options).await
+            }
+        }
+    };
+}
+use constructors;
+
 pub mod imap;
 pub mod pop3;
 

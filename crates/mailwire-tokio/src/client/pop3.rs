@@ -31,10 +31,8 @@ use mailwire_pop3::{
 };
 use md5::{Digest, Md5};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
-use tokio_rustls::client::TlsStream;
 
-use super::{ClientOptions, Error, MaybeTls, Security, TlsSettings, Wire};
+use super::{ClientOptions, Error, MaybeTls, TlsSettings, Wire};
 
 /// An async POP3 client session.
 ///
@@ -73,53 +71,9 @@ fn unexpected(what: &str, response: &Response<'_>) -> Error {
     Error::Protocol(format!("unexpected answer to {what}: {response:?}"))
 }
 
-impl Pop3Client<TcpStream> {
-    /// Connects to `host:port` (110 plain/STLS, 995 implicit TLS), secures the connection as
-    /// asked and reads the greeting and capabilities. `tls` defaults to the platform's roots
-    /// with `host` as the server name.
-    pub async fn connect(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-    ) -> Result<Self, Error> {
-        Self::connect_with(host, port, security, tls, ClientOptions::default()).await
-    }
-
-    /// [`Pop3Client::connect`] with options.
-    pub async fn connect_with(
-        host: &str,
-        port: u16,
-        security: Security,
-        tls: Option<TlsSettings>,
-        options: ClientOptions,
-    ) -> Result<Self, Error> {
-        let (stream, tls) = super::open(host, port, security, tls, &options).await?;
-        let mut client = Self::start(stream, &options).await?;
-        if security == Security::StartTls {
-            let tls = tls.ok_or_else(|| Error::Tls("STLS needs TLS settings".into()))?;
-            client.stls(tls).await?;
-        }
-        Ok(client)
-    }
-}
+super::constructors!(Pop3Client, "110 plain/STLS, 995 implicit TLS", stls);
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
-    /// A session over a plaintext transport: reads the greeting and the capabilities.
-    pub async fn new(stream: S) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &ClientOptions::default()).await
-    }
-
-    /// [`Pop3Client::new`] with options.
-    pub async fn with_options(stream: S, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Plain(stream), &options).await
-    }
-
-    /// A session over a transport that is already TLS (implicit TLS, RFC 8314 §3.3).
-    pub async fn new_tls(stream: TlsStream<S>, options: ClientOptions) -> Result<Self, Error> {
-        Self::start(MaybeTls::Tls(Box::new(stream)), &options).await
-    }
-
     async fn start(stream: MaybeTls<S>, options: &ClientOptions) -> Result<Self, Error> {
         let tls_active = matches!(stream, MaybeTls::Tls(_));
         let conn = Connection::new(Options {
