@@ -994,13 +994,6 @@ async fn imap_multiappend_list_status_and_special_use() {
         assert_eq!(listed.len(), 1);
     }
     if c.has_capability("SPECIAL-USE") {
-        // Dovecot's test account has a \Sent folder; elsewhere make one if the server can.
-        let sent = unique("mw-sent");
-        if c.has_capability("CREATE-SPECIAL-USE") {
-            c.create_special_use(&sent, vec![MailboxAttribute::Sent])
-                .await
-                .unwrap();
-        }
         let special = c
             .list_extended(Some(vec![ListSelectOption::SpecialUse]), "", &["*"], None)
             .await
