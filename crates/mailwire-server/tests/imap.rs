@@ -455,6 +455,8 @@ fn mailbox_management_and_list() {
     assert!(out.starts_with("q NO [CANNOT]"), "{out}");
     let out = h.send("r CREATE \"&Jjo!\"\r\n");
     assert!(out.starts_with("r BAD"), "{out}");
+    let out = h.send("s CREATE \"a*b\"\r\n");
+    assert!(out.starts_with("s NO [CANNOT]"), "{out}");
 }
 
 #[test]
@@ -544,8 +546,10 @@ fn status_items() {
     assert_eq!(
         out,
         format!(
-            "* STATUS INBOX (MESSAGES 3 RECENT 0 UIDNEXT 4 UIDVALIDITY {} UNSEEN 3 DELETED 0 SIZE {size} HIGHESTMODSEQ {} APPENDLIMIT NIL)\r\na OK STATUS completed\r\n",
-            st.uid_validity, st.highest_modseq
+            "* STATUS INBOX (MESSAGES 3 RECENT 0 UIDNEXT 4 UIDVALIDITY {} UNSEEN 3 DELETED 0 SIZE {size} HIGHESTMODSEQ {} APPENDLIMIT {})\r\na OK STATUS completed\r\n",
+            st.uid_validity,
+            st.highest_modseq,
+            128 << 20
         )
     );
     let out = h.send("b STATUS Nope (MESSAGES)\r\n");
@@ -1596,4 +1600,53 @@ fn large_literals_are_streamed_from_the_store() {
     let at = memchr::memmem::find(&out, b"BODY[] {").unwrap();
     let start = at + format!("BODY[] {{{}}}\r\n", big.len()).len();
     assert_eq!(&out[start..start + expected.len()], &expected[..]);
+}
+
+#[test]
+fn missing_parents_and_binary_errors() {
+    let store = store();
+    let mut h = logged_in(&store);
+    h.send("a CREATE Projects/Rust\r\n");
+    // The parent goes, the child stays: the parent is shown only where `%` stops at it.
+    assert!(h.send("b DELETE Projects\r\n").contains("b OK"));
+    let out = h.send("c LIST \"\" %\r\n");
+    assert!(
+        out.contains("* LIST (\\Noselect \\HasChildren) \"/\" Projects\r\n"),
+        "{out}"
+    );
+    let out = h.send("d LIST \"\" * RETURN (CHILDREN)\r\n");
+    assert!(!out.contains("\"/\" Projects\r\n"), "{out}");
+    assert!(out.contains("\"/\" Projects/Rust\r\n"), "{out}");
+    let out = h.send("e LIST () \"\" %\r\n");
+    assert!(
+        out.contains("* LIST (\\NonExistent \\HasChildren) \"/\" Projects\r\n"),
+        "{out}"
+    );
+    // BINARY of a part with an unknown transfer encoding (RFC 3516 §4.3).
+    let m =
+        "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 x\r\n";
+    let inbox = open(&store, "INBOX");
+    block_on(inbox.append(NewMessage::new(m.as_bytes().to_vec()))).unwrap();
+    h.select("INBOX");
+    let out = h.send("f FETCH 4 BINARY.PEEK[1]\r\n");
+    assert!(
+        out.ends_with("f NO [UNKNOWN-CTE] unknown Content-Transfer-Encoding \"x-uuencode\"\r\n"),
+        "{out}"
+    );
+    // A search string sent as a literal, in UTF-8.
+    block_on(
+        inbox.append(NewMessage::new(
+            "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nx\r\n"
+                .as_bytes()
+                .to_vec(),
+        )),
+    )
+    .unwrap();
+    h.send("n NOOP\r\n");
+    let word = "grüße";
+    let out = h.send(&format!(
+        "g SEARCH CHARSET UTF-8 SUBJECT {{{}+}}\r\n{word}\r\n",
+        word.len()
+    ));
+    assert_eq!(out, "* SEARCH 5\r\ng OK SEARCH completed\r\n");
 }
