@@ -167,6 +167,25 @@ class Imap(unittest.TestCase):
                 break
 
 
+    def test_idle_sees_a_delivery_into_the_maildir(self):
+        # Another program (an MDA) delivers: a file in new/, written in tmp/ first.
+        self.m.select("INBOX")
+        tag = self.m._new_tag()
+        self.m.send(tag + b" IDLE\r\n")
+        self.assertTrue(self.m.readline().startswith(b"+"))
+        root = os.environ["MW_MAILDIR_CAROL"]
+        name = f"{int(time.time())}.M999P{os.getpid()}.interop"
+        with open(os.path.join(root, "tmp", name), "wb") as f:
+            f.write(b"Subject: delivered\n\nby an MDA\n")
+        os.rename(os.path.join(root, "tmp", name), os.path.join(root, "new", name))
+        # The server looks at the Maildir every second while a client idles.
+        self.m.sock.settimeout(10)
+        self.assertRegex(self.m.readline(), rb"^\* \d+ EXISTS")
+        self.m.send(b"DONE\r\n")
+        while not self.m.readline().startswith(tag):
+            pass
+
+
 class ImapTls(unittest.TestCase):
     def test_starttls(self):
         m = connect()

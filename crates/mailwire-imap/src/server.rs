@@ -142,6 +142,15 @@ pub enum CallError {
     /// The connection is closing.
     #[error("the connection is closing")]
     Closing,
+    /// `begin_literal` got a response that does not end with an empty literal.
+    #[error("the response does not end with an empty literal")]
+    NoEmptyLiteral,
+    /// More literal data than `begin_literal` announced.
+    #[error("more literal data than announced")]
+    LiteralOverrun,
+    /// A response was sent or a command completed while a streamed literal is unfinished.
+    #[error("a streamed literal is unfinished")]
+    LiteralUnfinished,
 }
 
 /// Fatal server errors: close the connection.
@@ -200,6 +209,8 @@ pub struct Connection {
     compress: Layer,
     /// A fatal error found while reading, reported by `next`.
     fatal: Option<Error>,
+    /// Octets still due of a literal sent in pieces (`begin_literal`).
+    literal_due: Option<u64>,
 }
 
 impl Connection {
@@ -229,6 +240,7 @@ impl Connection {
             compress_pending: false,
             compress: Layer::default(),
             fatal: None,
+            literal_due: None,
             options,
         }
     }
@@ -276,6 +288,9 @@ impl Connection {
         if self.closed {
             return Err(CallError::Closing);
         }
+        if self.literal_due.is_some() {
+            return Err(CallError::LiteralUnfinished);
+        }
         match &response {
             Response::Status(Status::Tagged { .. }) => return Err(CallError::TaggedStatus),
             Response::Status(Status::Bye { .. }) => self.closing = true,
@@ -303,6 +318,9 @@ impl Connection {
         code: Option<Code<'_>>,
         text: &str,
     ) -> Result<(), CallError> {
+        if self.literal_due.is_some() {
+            return Err(CallError::LiteralUnfinished);
+        }
         let pending = self.pending.take().ok_or(CallError::NothingPending)?;
         self.mode = Mode::Commands;
         let status = Status::Tagged {
@@ -345,6 +363,53 @@ impl Connection {
             self.consecutive_errors = 0;
         }
         Ok(())
+    }
+
+    /// Starts an untagged response whose last item is a literal too large to hold in memory
+    /// at once, such as the body of a large message in a FETCH response (RFC 9051 §4.3,
+    /// §7.5.2). `response` is that response with the literal empty; it goes out announcing
+    /// `length` octets, which the application then passes to [`Connection::literal_data`] in
+    /// pieces, calling [`Connection::next`] in between to hand the output to the driver. The
+    /// response ends by itself after the last octet.
+    pub fn begin_literal(&mut self, response: Response<'_>, length: u64) -> Result<(), CallError> {
+        if self.closed {
+            return Err(CallError::Closing);
+        }
+        if self.literal_due.is_some() {
+            return Err(CallError::LiteralUnfinished);
+        }
+        const EMPTY_LAST: &[u8] = b"{0}\r\n)\r\n";
+        let wire = response.encode().dump();
+        let Some(head) = wire.strip_suffix(EMPTY_LAST) else {
+            return Err(CallError::NoEmptyLiteral);
+        };
+        self.output.extend_from_slice(head);
+        self.output
+            .extend_from_slice(format!("{{{length}}}\r\n").as_bytes());
+        self.literal_due = Some(length);
+        self.finish_literal();
+        Ok(())
+    }
+
+    /// The next octets of the literal started by [`Connection::begin_literal`]. A literal may
+    /// hold any octet but NUL (RFC 9051 §4.3): the application replaces or refuses NUL octets.
+    pub fn literal_data(&mut self, data: &[u8]) -> Result<(), CallError> {
+        let due = self.literal_due.ok_or(CallError::NoLiteral)?;
+        if data.len() as u64 > due {
+            return Err(CallError::LiteralOverrun);
+        }
+        self.output.extend_from_slice(data);
+        self.literal_due = Some(due - data.len() as u64);
+        self.finish_literal();
+        Ok(())
+    }
+
+    /// Closes the response once its literal is complete.
+    fn finish_literal(&mut self) {
+        if self.literal_due == Some(0) {
+            self.literal_due = None;
+            self.output.extend_from_slice(b")\r\n");
+        }
     }
 
     fn has_output(&self) -> bool {
@@ -676,4 +741,83 @@ pub fn idling() -> Response<'static> {
         code: None,
         text: Text::new(&b"idling"[..]).unwrap_or_else(|_| Text::empty()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{IString, Literal, MessageDataItem, NString, Vec1};
+    use std::num::NonZeroU32;
+
+    fn drain(c: &mut Connection) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Err(Interrupt::Io(Io::Output(b))) = c.next() {
+            out.extend_from_slice(&b);
+        }
+        out
+    }
+
+    fn fetch(items: Vec<MessageDataItem<'static>>) -> Response<'static> {
+        Response::Data(Data::Fetch {
+            seq: NonZeroU32::MIN,
+            items: Vec1::try_from(items).unwrap(),
+        })
+    }
+
+    fn body(data: &'static [u8]) -> MessageDataItem<'static> {
+        MessageDataItem::BodySection {
+            section: None,
+            origin: None,
+            data: NString(Some(IString::Literal(Literal::new(data).unwrap()))),
+        }
+    }
+
+    #[test]
+    fn a_literal_sent_in_pieces() {
+        let greeting = Greeting {
+            kind: GreetingKind::PreAuth,
+            code: None,
+            text: Text::new(&b"hi"[..]).unwrap(),
+        };
+        let mut c = Connection::new(Options::default(), greeting);
+        drain(&mut c);
+        c.feed(b"s SELECT INBOX\r\n");
+        assert!(matches!(c.next(), Ok(Event::Command(_))));
+        c.complete(StatusKind::Ok, None, "selected").unwrap();
+        drain(&mut c);
+        c.feed(b"a FETCH 1 (UID BODY.PEEK[])\r\n");
+        assert!(matches!(c.next(), Ok(Event::Command(_))));
+        // The response must end with an empty literal.
+        assert_eq!(
+            c.begin_literal(fetch(vec![body(b"x")]), 3),
+            Err(CallError::NoEmptyLiteral)
+        );
+        let head = fetch(vec![MessageDataItem::Uid(NonZeroU32::MIN), body(b"")]);
+        c.begin_literal(head, 10).unwrap();
+        c.literal_data(b"01234").unwrap();
+        // Pieces reach the driver as they come.
+        assert_eq!(drain(&mut c), b"* 1 FETCH (UID 1 BODY[] {10}\r\n01234");
+        assert_eq!(
+            c.send(fetch(vec![MessageDataItem::Uid(NonZeroU32::MIN)])),
+            Err(CallError::LiteralUnfinished)
+        );
+        assert_eq!(
+            c.complete(StatusKind::Ok, None, "done"),
+            Err(CallError::LiteralUnfinished)
+        );
+        assert_eq!(c.literal_data(b"56789!"), Err(CallError::LiteralOverrun));
+        c.literal_data(b"56789").unwrap();
+        assert_eq!(c.literal_data(b"x"), Err(CallError::NoLiteral));
+        c.complete(StatusKind::Ok, None, "done").unwrap();
+        assert_eq!(drain(&mut c), b"56789)\r\na OK done\r\n");
+        // A zero-length literal ends the response at once.
+        c.feed(b"b FETCH 1 BODY[]\r\n");
+        assert!(matches!(c.next(), Ok(Event::Command(_))));
+        c.begin_literal(fetch(vec![body(b"")]), 0).unwrap();
+        c.complete(StatusKind::Ok, None, "done").unwrap();
+        assert_eq!(
+            drain(&mut c),
+            b"* 1 FETCH (BODY[] {0}\r\n)\r\nb OK done\r\n"
+        );
+    }
 }

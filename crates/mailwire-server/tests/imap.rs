@@ -86,8 +86,18 @@ impl<S: Store> Harness<S> {
         self.run()
     }
 
+    /// Like `send`, returning the output's bytes (message data need not be UTF-8).
+    fn send_raw(&mut self, input: &str) -> Vec<u8> {
+        self.session.feed(input.as_bytes());
+        self.run_bytes()
+    }
+
     /// Steps until the session waits for input.
     fn run(&mut self) -> String {
+        String::from_utf8_lossy(&self.run_bytes()).into_owned()
+    }
+
+    fn run_bytes(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         loop {
             match block_on(self.session.step()) {
@@ -107,7 +117,7 @@ impl<S: Store> Harness<S> {
                 }
             }
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
 
     fn login(&mut self) {
@@ -445,6 +455,8 @@ fn mailbox_management_and_list() {
     assert!(out.starts_with("q NO [CANNOT]"), "{out}");
     let out = h.send("r CREATE \"&Jjo!\"\r\n");
     assert!(out.starts_with("r BAD"), "{out}");
+    let out = h.send("s CREATE \"a*b\"\r\n");
+    assert!(out.starts_with("s NO [CANNOT]"), "{out}");
 }
 
 #[test]
@@ -534,8 +546,10 @@ fn status_items() {
     assert_eq!(
         out,
         format!(
-            "* STATUS INBOX (MESSAGES 3 RECENT 0 UIDNEXT 4 UIDVALIDITY {} UNSEEN 3 DELETED 0 SIZE {size} HIGHESTMODSEQ {} APPENDLIMIT NIL)\r\na OK STATUS completed\r\n",
-            st.uid_validity, st.highest_modseq
+            "* STATUS INBOX (MESSAGES 3 RECENT 0 UIDNEXT 4 UIDVALIDITY {} UNSEEN 3 DELETED 0 SIZE {size} HIGHESTMODSEQ {} APPENDLIMIT {})\r\na OK STATUS completed\r\n",
+            st.uid_validity,
+            st.highest_modseq,
+            128 << 20
         )
     );
     let out = h.send("b STATUS Nope (MESSAGES)\r\n");
@@ -1532,4 +1546,107 @@ fn store_round_trips_are_shared_and_few() {
     // BODY needs the bodies.
     b.send("v SEARCH BODY hello\r\n");
     assert_eq!(counts.reads.swap(0, SeqCst), 4);
+}
+
+#[test]
+fn large_literals_are_streamed_from_the_store() {
+    let counts = Counts::default();
+    let mem = store();
+    let mut big = b"Subject: big\r\n\r\n".to_vec();
+    for i in 0..500 {
+        big.extend_from_slice(format!("line {i:04} of a big message\r\n").as_bytes());
+    }
+    big[100] = 0;
+    block_on(open(&mem, "INBOX").append(NewMessage::new(big.clone()))).unwrap();
+    let mut expected = big.clone();
+    expected[100] = 0x80; // a literal cannot carry NUL (RFC 9051 §4.3)
+    let mut o = options();
+    o.literal_chunk = 1000;
+    o.output_chunk = 1000;
+    let srv = ImapServer::new(Arc::new(Counting(mem, counts.clone())), o);
+    let mut h = Harness::new(&srv, info("127.0.0.1:5000", false));
+    h.login();
+    h.select("INBOX");
+    use std::sync::atomic::Ordering::SeqCst;
+    counts.reads.store(0, SeqCst);
+    h.writes = 0;
+    let out = h.send_raw("a FETCH 4 (UID ENVELOPE BODY.PEEK[])\r\n");
+    let head = format!(
+        "* 4 FETCH (UID 4 ENVELOPE (NIL \"big\" NIL NIL NIL NIL NIL NIL NIL NIL) BODY[] {{{}}}\r\n",
+        big.len()
+    );
+    let mut want = head.into_bytes();
+    want.extend_from_slice(&expected);
+    want.extend_from_slice(b")\r\na OK FETCH completed\r\n");
+    assert_eq!(out, want);
+    // The header for ENVELOPE, then the body in pieces of the chunk size.
+    let pieces = big.len().div_ceil(1000);
+    assert_eq!(counts.reads.swap(0, SeqCst), 1 + pieces);
+    assert!(h.writes >= pieces, "{} writes", h.writes);
+    // A partial range across pieces; RFC822 likewise.
+    let out = h.send_raw("b FETCH 4 BODY.PEEK[]<990.1500>\r\n");
+    let mut want = b"* 4 FETCH (BODY[]<990> {1500}\r\n".to_vec();
+    want.extend_from_slice(&expected[990..2490]);
+    want.extend_from_slice(b")\r\nb OK FETCH completed\r\n");
+    assert_eq!(out, want);
+    let out = h.send_raw("c FETCH 4 RFC822\r\n");
+    assert!(
+        out.starts_with(
+            format!("* 4 FETCH (FLAGS (\\Seen) RFC822 {{{}}}\r\n", big.len()).as_bytes()
+        )
+    );
+    // With BODYSTRUCTURE the message is read whole and parsed: the same bytes.
+    let out = h.send_raw("d FETCH 4 (BODYSTRUCTURE BODY.PEEK[])\r\n");
+    let at = memchr::memmem::find(&out, b"BODY[] {").unwrap();
+    let start = at + format!("BODY[] {{{}}}\r\n", big.len()).len();
+    assert_eq!(&out[start..start + expected.len()], &expected[..]);
+}
+
+#[test]
+fn missing_parents_and_binary_errors() {
+    let store = store();
+    let mut h = logged_in(&store);
+    h.send("a CREATE Projects/Rust\r\n");
+    // The parent goes, the child stays: the parent is shown only where `%` stops at it.
+    assert!(h.send("b DELETE Projects\r\n").contains("b OK"));
+    let out = h.send("c LIST \"\" %\r\n");
+    assert!(
+        out.contains("* LIST (\\Noselect \\HasChildren) \"/\" Projects\r\n"),
+        "{out}"
+    );
+    let out = h.send("d LIST \"\" * RETURN (CHILDREN)\r\n");
+    assert!(!out.contains("\"/\" Projects\r\n"), "{out}");
+    assert!(out.contains("\"/\" Projects/Rust\r\n"), "{out}");
+    let out = h.send("e LIST () \"\" %\r\n");
+    assert!(
+        out.contains("* LIST (\\NonExistent \\HasChildren) \"/\" Projects\r\n"),
+        "{out}"
+    );
+    // BINARY of a part with an unknown transfer encoding (RFC 3516 §4.3).
+    let m =
+        "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 x\r\n";
+    let inbox = open(&store, "INBOX");
+    block_on(inbox.append(NewMessage::new(m.as_bytes().to_vec()))).unwrap();
+    h.select("INBOX");
+    let out = h.send("f FETCH 4 BINARY.PEEK[1]\r\n");
+    assert!(
+        out.ends_with("f NO [UNKNOWN-CTE] unknown Content-Transfer-Encoding \"x-uuencode\"\r\n"),
+        "{out}"
+    );
+    // A search string sent as a literal, in UTF-8.
+    block_on(
+        inbox.append(NewMessage::new(
+            "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nx\r\n"
+                .as_bytes()
+                .to_vec(),
+        )),
+    )
+    .unwrap();
+    h.send("n NOOP\r\n");
+    let word = "grüße";
+    let out = h.send(&format!(
+        "g SEARCH CHARSET UTF-8 SUBJECT {{{}+}}\r\n{word}\r\n",
+        word.len()
+    ));
+    assert_eq!(out, "* SEARCH 5\r\ng OK SEARCH completed\r\n");
 }

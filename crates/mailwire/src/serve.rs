@@ -154,6 +154,8 @@ struct Config {
     pop3_lock: Option<bool>,
     pop3_timeout_secs: Option<u64>,
     pop3_preauth_timeout_secs: Option<u64>,
+    imap_timeout_secs: Option<u64>,
+    imap_preauth_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
     failed_login_delay: Option<f64>,
@@ -174,6 +176,8 @@ struct Settings {
     lock: bool,
     pop3_timeout: Duration,
     pop3_preauth_timeout: Duration,
+    imap_timeout: Duration,
+    imap_preauth_timeout: Duration,
     server: ServerOptions,
     failed_login_delay: Duration,
     hostname: String,
@@ -230,6 +234,13 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         // RFC 1939 §3: an inactivity timer "MUST be of at least 10 minutes' duration".
         return Err("pop3-timeout-secs must be at least 600 (RFC 1939 §3)".into());
     }
+    let imap_timeout = Duration::from_secs(config.imap_timeout_secs.unwrap_or(30 * 60));
+    if imap_timeout < Duration::from_secs(30 * 60) {
+        // RFC 9051 §5.4: the autologout timer "MUST be at least 30 minutes".
+        return Err("imap-timeout-secs must be at least 1800 (RFC 9051 §5.4)".into());
+    }
+    let imap_preauth_timeout =
+        Duration::from_secs(config.imap_preauth_timeout_secs.unwrap_or(60).max(10));
     let pop3_preauth_timeout =
         Duration::from_secs(config.pop3_preauth_timeout_secs.unwrap_or(600).max(10));
     Ok(Settings {
@@ -259,6 +270,8 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         lock: !args.pop3_no_lock && config.pop3_lock.unwrap_or(true),
         pop3_timeout,
         pop3_preauth_timeout,
+        imap_timeout,
+        imap_preauth_timeout,
         server,
         failed_login_delay: Duration::from_secs_f64(delay),
         hostname: config.hostname.unwrap_or_else(|| "localhost".into()),
@@ -402,6 +415,8 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), String> {
         imap_options.hostname = settings.hostname.clone();
         imap_options.plaintext_auth = settings.plaintext;
         imap_options.failed_login_delay = settings.failed_login_delay;
+        imap_options.timeout = settings.imap_timeout;
+        imap_options.login_timeout = settings.imap_preauth_timeout;
         // Another process (an MDA) may deliver into the Maildir: look every second while idling.
         imap_options.idle_poll = Some(Duration::from_secs(1));
         let imap = ImapServer::new(store.clone(), imap_options);

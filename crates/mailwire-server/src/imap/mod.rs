@@ -79,6 +79,9 @@ pub struct ImapOptions {
     /// Bytes of FETCH output produced before the session hands them to the driver and reads
     /// on, so that a FETCH of a large mailbox runs in bounded memory.
     pub output_chunk: usize,
+    /// Messages larger than this go out of FETCH `BODY[]` in pieces of this size read from the
+    /// store, through the machine's streamed literals, instead of being held whole.
+    pub literal_chunk: u64,
     /// How many messages' header, ENVELOPE and BODYSTRUCTURE the server keeps (about 2 KiB
     /// each), shared by all sessions, so that a message is read and parsed once for them and
     /// for the header keys of SEARCH, SORT and THREAD (0: none).
@@ -99,6 +102,7 @@ impl Default for ImapOptions {
             implementation: Some(("mailwire".into(), env!("CARGO_PKG_VERSION").into())),
             machine: MachineOptions::default(),
             output_chunk: 256 * 1024,
+            literal_chunk: 1 << 20,
             summary_cache: 50_000,
         }
     }

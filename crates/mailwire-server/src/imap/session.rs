@@ -189,6 +189,16 @@ impl<S: Store> ImapSession<S> {
         machine
     }
 
+    /// The largest message APPEND takes (RFC 7889): the configured limit, or else the machine's
+    /// literal limit.
+    fn append_limit(&self) -> u32 {
+        let machine = self.options.machine.decode.limits.max_literal;
+        let machine = u32::try_from(machine).unwrap_or(u32::MAX);
+        self.options
+            .append_limit
+            .map_or(machine, |l| l.min(machine))
+    }
+
     fn plaintext_allowed(&self) -> bool {
         self.info.tls_active || self.options.plaintext_auth.allows(&self.info)
     }
@@ -252,10 +262,7 @@ impl<S: Store> ImapSession<S> {
         ] {
             names.push(n.into());
         }
-        names.push(match self.options.append_limit {
-            Some(n) => format!("APPENDLIMIT={n}"),
-            None => "APPENDLIMIT".into(),
-        });
+        names.push(format!("APPENDLIMIT={}", self.append_limit()));
         names.iter().filter_map(|n| cap(n)).collect()
     }
 

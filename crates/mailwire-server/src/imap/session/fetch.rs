@@ -14,7 +14,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use mailwire_imap::types::{
     BinaryData, Code, Condition, Data, FetchAttribute, FetchModifier, IString, IntoStatic, Literal,
-    Literal8, LiteralMode, MacroOrAttributes, MessageDataItem, NString, SequenceSet, Vec1,
+    Literal8, LiteralMode, MacroOrAttributes, MessageDataItem, NString, Response, SequenceSet,
+    Vec1,
 };
 use mailwire_mailbox::{
     Flag, FlagOp, Flags, Mailbox, MessageMeta, ModSeq, Store, SystemFlag, Uid, UidSet,
@@ -26,6 +27,7 @@ use super::super::error::{Completion, store_error};
 use super::super::message::{ParsedMessage, SectionError, apply_partial};
 use super::super::view::{uid_sequence_set, uid_set_of};
 use super::{ImapSession, Job};
+use crate::session::Step;
 
 /// How much of a message an attribute needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,6 +107,79 @@ pub(super) struct FetchJob {
     missing: bool,
     /// A section could not be produced: the completion to send instead of OK.
     failure: Option<Completion>,
+    /// The one attribute that is the whole message (`BODY[]`, `BODY.PEEK[]`, `RFC822`), when
+    /// nothing else needs the whole message: large messages then go out in pieces read from
+    /// the store (see [`Streamed`]).
+    streamable: Option<usize>,
+    /// The content the other attributes need when the whole message is streamed.
+    content_without_stream: Content,
+    /// A message being streamed.
+    stream: Option<Streamed>,
+}
+
+/// A message literal going out in pieces: the store range still to send.
+#[derive(Debug, Clone, Copy)]
+struct Streamed {
+    uid: Uid,
+    next: u64,
+    end: u64,
+}
+
+/// The attribute a FETCH can stream, if there is exactly one and no other attribute needs the
+/// whole message.
+fn streamable(attributes: &[FetchAttribute<'_>]) -> Option<usize> {
+    let whole = |a: &FetchAttribute<'_>| {
+        matches!(
+            a,
+            FetchAttribute::BodySection { section: None, .. } | FetchAttribute::Rfc822
+        )
+    };
+    let mut found = None;
+    for (i, a) in attributes.iter().enumerate() {
+        if whole(a) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        } else if content_of(a) == Content::Full {
+            return None;
+        }
+    }
+    found
+}
+
+/// The placeholder response item of a streamed attribute, and the literal's range.
+fn stream_item(
+    a: &FetchAttribute<'_>,
+    size: u64,
+) -> Option<(MessageDataItem<'static>, std::ops::Range<u64>)> {
+    let empty = || NString(Some(IString::Literal(empty_literal())));
+    match a {
+        FetchAttribute::BodySection {
+            section: None,
+            partial,
+            ..
+        } => {
+            let (range, origin) = match partial {
+                Some(p) => {
+                    let start = p.offset.min(size);
+                    let end = p.offset.saturating_add(p.count.get()).min(size);
+                    (start..end, origin(Some(p.offset)))
+                }
+                None => (0..size, None),
+            };
+            Some((
+                MessageDataItem::BodySection {
+                    section: None,
+                    origin,
+                    data: empty(),
+                },
+                range,
+            ))
+        }
+        FetchAttribute::Rfc822 => Some((MessageDataItem::Rfc822(empty()), 0..size)),
+        _ => None,
+    }
 }
 
 /// `Literal` for message data; NUL bytes, which a `literal` cannot carry (RFC 9051 §4.3), are
@@ -311,6 +386,14 @@ impl<S: Store> ImapSession<S> {
             .map(content_of)
             .max()
             .unwrap_or(Content::None);
+        let streamable = streamable(&attributes);
+        let content_without_stream = attributes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != streamable)
+            .map(|(_, a)| content_of(a))
+            .max()
+            .unwrap_or(Content::None);
         self.job = Some(Job::Fetch(Box::new(FetchJob {
             uid_command: uid,
             attributes,
@@ -320,6 +403,9 @@ impl<S: Store> ImapSession<S> {
             pos: 0,
             missing,
             failure: None,
+            streamable,
+            content_without_stream,
+            stream: None,
         })));
     }
 
@@ -327,14 +413,37 @@ impl<S: Store> ImapSession<S> {
     /// `None` once the command is complete.
     pub(super) async fn run_fetch(&mut self, mut job: Box<FetchJob>) -> Option<Vec<u8>> {
         let mut produced = 0usize;
-        while job.pos < job.messages.len() && produced < self.options.output_chunk {
+        while (job.pos < job.messages.len() || job.stream.is_some())
+            && produced < self.options.output_chunk
+        {
+            if let Some(st) = job.stream {
+                match self.stream_piece(st).await {
+                    Some(next) => {
+                        produced += (next.next - st.next) as usize;
+                        job.stream = (next.next < next.end).then_some(next);
+                    }
+                    None => {
+                        // Too late for NO: the literal started. Close the connection so the
+                        // client cannot mistake a truncated message for a whole one.
+                        self.queued.push_back(Step::Close);
+                        return self.take_output();
+                    }
+                }
+                continue;
+            }
             let i = job.pos;
             job.pos += 1;
             let (seq, uid, size) = {
                 let (seq, m, _) = &job.messages[i];
                 (*seq, m.uid, m.size)
             };
-            let (summary, parsed) = match self.message_content(&job, uid, size).await {
+            let stream = job.streamable.filter(|_| size > self.options.literal_chunk);
+            let content = if stream.is_some() {
+                job.content_without_stream
+            } else {
+                job.content
+            };
+            let (summary, parsed) = match self.message_content(&job, content, uid, size).await {
                 Ok(x) => x,
                 Err(e) if e.kind() == mailwire_mailbox::ErrorKind::Nonexistent => {
                     job.missing = true;
@@ -346,8 +455,16 @@ impl<S: Store> ImapSession<S> {
                 }
             };
             let (_, meta, flags_due) = &job.messages[i];
+            let attributes: Vec<FetchAttribute<'_>> = match stream {
+                Some(k) => {
+                    let mut a = job.attributes.clone();
+                    a.remove(k);
+                    a
+                }
+                None => job.attributes.clone(),
+            };
             let (mut pieces, n) = self.fetch_pieces(
-                &job.attributes,
+                &attributes,
                 meta,
                 *flags_due,
                 parsed.as_ref(),
@@ -355,12 +472,38 @@ impl<S: Store> ImapSession<S> {
                 &mut job.failure,
             );
             produced += n;
-            let items: Vec<MessageDataItem<'_>> = pieces.iter_mut().map(Piece::item).collect();
-            if let (Some(seq), Ok(items)) = (NonZeroU32::new(seq), Vec1::try_from(items)) {
-                self.data(Data::Fetch { seq, items });
+            let mut items: Vec<MessageDataItem<'_>> = pieces.iter_mut().map(Piece::item).collect();
+            let Some(seq) = NonZeroU32::new(seq) else {
+                continue;
+            };
+            let streamed = stream.and_then(|k| stream_item(&job.attributes[k], size));
+            match streamed {
+                Some((item, range)) => {
+                    items.push(item);
+                    let Ok(items) = Vec1::try_from(items) else {
+                        continue;
+                    };
+                    let head = Response::Data(Data::Fetch { seq, items });
+                    if let Err(e) = self.conn.begin_literal(head, range.end - range.start) {
+                        tracing::warn!(error = %e, "streamed literal refused");
+                        continue;
+                    }
+                    if range.start < range.end {
+                        job.stream = Some(Streamed {
+                            uid,
+                            next: range.start,
+                            end: range.end,
+                        });
+                    }
+                }
+                None => {
+                    if let Ok(items) = Vec1::try_from(items) {
+                        self.data(Data::Fetch { seq, items });
+                    }
+                }
             }
         }
-        if job.pos < job.messages.len() {
+        if job.pos < job.messages.len() || job.stream.is_some() {
             self.job = Some(Job::Fetch(job));
             // `None` with the job still set: nothing was buffered, the step loop goes on.
             return self.take_output();
@@ -396,16 +539,17 @@ impl<S: Store> ImapSession<S> {
     async fn message_content(
         &self,
         job: &FetchJob,
+        content: Content,
         uid: Uid,
         size: u64,
     ) -> Result<(Option<Arc<Summary>>, Option<ParsedMessage>), mailwire_mailbox::Error> {
-        let wants_summary = job.summary != Summarize::No || job.content == Content::Header;
+        let wants_summary = job.summary != Summarize::No || content == Content::Header;
         let cached = if wants_summary {
             self.summary_key(uid).and_then(|k| self.caches.summary(&k))
         } else {
             None
         };
-        let need_full = job.content == Content::Full
+        let need_full = content == Content::Full
             || (job.summary == Summarize::Full
                 && cached.as_ref().is_none_or(|s| s.body_structure().is_none()));
         let full = if need_full {
@@ -426,10 +570,47 @@ impl<S: Store> ImapSession<S> {
         }
         let parsed = match (full, &summary) {
             (Some(p), _) => Some(p),
-            (None, Some(s)) if job.content == Content::Header => Some(s.parsed_header()),
+            (None, Some(s)) if content == Content::Header => Some(s.parsed_header()),
             _ => None,
         };
         Ok((summary, parsed))
+    }
+
+    /// Sends the next piece of a streamed message literal; `None` when the store failed.
+    async fn stream_piece(&mut self, st: Streamed) -> Option<Streamed> {
+        let chunk = self.options.literal_chunk.max(1);
+        let end = st.end.min(st.next.saturating_add(chunk));
+        let data = match self.selected() {
+            Some(sel) => sel.mailbox.read(st.uid, Some(st.next..end)).await,
+            None => return None,
+        };
+        let data = match data {
+            Ok(d) if d.len() as u64 == end - st.next => d,
+            Ok(_) => {
+                tracing::warn!(uid = %st.uid, "message changed size while being sent");
+                return None;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, uid = %st.uid, "message vanished while being sent");
+                return None;
+            }
+        };
+        let sent = match memchr::memchr(0, &data) {
+            // A literal cannot carry NUL (RFC 9051 §4.3): 0x80 instead, as Dovecot sends.
+            Some(_) => {
+                let cleaned: Vec<u8> = data
+                    .iter()
+                    .map(|&b| if b == 0 { 0x80 } else { b })
+                    .collect();
+                self.conn.literal_data(&cleaned)
+            }
+            None => self.conn.literal_data(&data),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "streamed literal out of step");
+            return None;
+        }
+        Some(Streamed { next: end, ..st })
     }
 
     fn keep_summary(&self, uid: Uid, summary: Summary) -> Arc<Summary> {

@@ -76,6 +76,20 @@ struct Entry {
 }
 
 impl<S: Store> ImapSession<S> {
+    /// A name for a new mailbox (CREATE, RENAME): no LIST wildcards in it (RFC 9051 §5.1: `%`
+    /// and `*` would make it unlistable).
+    fn new_mailbox_name(&mut self, m: &WireMailbox<'_>) -> Option<MailboxName> {
+        let name = self.mailbox_name(m)?;
+        if name.as_str().contains(['%', '*']) {
+            self.complete(Completion::no(
+                Some(Code::Condition(Condition::Cannot)),
+                "mailbox names cannot hold % or *",
+            ));
+            return None;
+        }
+        Some(name)
+    }
+
     pub(super) fn mailbox_name(&mut self, m: &WireMailbox<'_>) -> Option<MailboxName> {
         match names::from_wire(m, self.enabled.utf8_names()) {
             Ok(n) => Some(n),
@@ -292,7 +306,7 @@ impl<S: Store> ImapSession<S> {
             }
             m => m,
         };
-        let Some(name) = self.mailbox_name(mailbox) else {
+        let Some(name) = self.new_mailbox_name(mailbox) else {
             return;
         };
         if name.is_inbox() {
@@ -333,7 +347,7 @@ impl<S: Store> ImapSession<S> {
         let Some(from) = self.mailbox_name(from) else {
             return;
         };
-        let Some(to) = self.mailbox_name(to) else {
+        let Some(to) = self.new_mailbox_name(to) else {
             return;
         };
         let Some(account) = self.account() else {
@@ -684,7 +698,7 @@ impl<S: Store> ImapSession<S> {
                     }
                 }
                 StatusAttribute::AppendLimit => {
-                    v.push(StatusValue::AppendLimit(self.options.append_limit))
+                    v.push(StatusValue::AppendLimit(Some(self.append_limit())))
                 }
                 _ => {}
             }
@@ -760,11 +774,9 @@ impl<S: Store> ImapSession<S> {
                 self.complete(Completion::no(None, "empty message"));
                 return;
             }
-            if let Some(limit) = self.options.append_limit {
-                if data.len() as u64 > u64::from(limit) {
-                    self.complete(Completion::no(Some(Code::TooBig), "message too large"));
-                    return;
-                }
+            if data.len() as u64 > u64::from(self.append_limit()) {
+                self.complete(Completion::no(Some(Code::TooBig), "message too large"));
+                return;
             }
             if !m.extensions.is_empty() {
                 self.complete(Completion::bad("unsupported APPEND extension"));
