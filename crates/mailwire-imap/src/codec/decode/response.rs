@@ -216,6 +216,16 @@ fn skip_sp<'a>(ctx: &Ctx, i: &'a [u8]) -> &'a [u8] {
 /// line); the caller's `close`/`crlf` then accepts or refuses the trailing space according to the
 /// lenient-spaces quirk.
 pub(super) fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
+    more_in(ctx, i, true)
+}
+
+/// [`more`] for a sequence at the top level of a line, where `]` cannot end anything and is an
+/// `ASTRING-CHAR` like any other (`* QUOTAROOT INBOX ]`, a fuzz finding).
+pub(super) fn more_on_line<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
+    more_in(ctx, i, false)
+}
+
+fn more_in<'a>(ctx: &Ctx, i: &'a [u8], in_code: bool) -> Option<&'a [u8]> {
     if i.first() != Some(&b' ') {
         return None;
     }
@@ -229,7 +239,7 @@ pub(super) fn more<'a>(ctx: &Ctx, i: &'a [u8]) -> Option<&'a [u8]> {
         None | Some(b')' | b'\r' | b'\n') => None,
         // `]` ends a response code (`[CAPABILITY A B ]` with the lenient-spaces quirk) when a
         // space or the line end follows; otherwise it starts an astring (`(A ])`, `(a ]!)`).
-        Some(b']') if matches!(r.get(1), None | Some(b' ' | b'\r' | b'\n')) => None,
+        Some(b']') if in_code && matches!(r.get(1), None | Some(b' ' | b'\r' | b'\n')) => None,
         Some(_) => Some(r),
     }
 }

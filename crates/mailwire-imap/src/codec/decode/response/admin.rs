@@ -5,7 +5,7 @@
 use super::super::command::{entry_values, id_params, identifier, metadata_entry};
 use super::super::core::*;
 use super::super::raw::named_raw;
-use super::{KW, more, sp_, upper};
+use super::{KW, more, more_on_line, sp_, upper};
 use crate::types::*;
 
 /// `id_response = "ID" SPACE id_params_list` (RFC 2971 §4), after the keyword.
@@ -44,7 +44,7 @@ pub(super) fn quotaroot<'a>(ctx: &Ctx, r: &'a [u8]) -> PResult<'a, Data<'a>> {
     let (x, mailbox) = mailbox(ctx, r)?;
     r = x;
     let mut roots = Vec::new();
-    while let Some(x) = more(ctx, r) {
+    while let Some(x) = more_on_line(ctx, r) {
         let (x, root) = astring(ctx, x)?;
         roots.push(root);
         r = x;
