@@ -11,6 +11,7 @@ use mailwire_pop3::client::{self, Event};
 use mailwire_pop3::{Command, MsgNum};
 
 pub mod imap;
+pub mod load;
 
 /// 1 MiB.
 pub const MIB: usize = 1024 * 1024;

@@ -17,9 +17,9 @@
 //! 4. `mixed`: `--clients` clients at once, each LOGIN, SELECT, FETCH 100 messages' metadata,
 //!    FETCH 10 bodies, a header SEARCH, LOGOUT.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
+use mailwire_benches::load::{arg_value, pss_kib};
 use mailwire_core::{Interrupt, Io, Secret};
 use mailwire_imap::client::{Connection, Event, Options};
 use mailwire_imap::codec::{Options as DecodeOptions, decode_command};
@@ -117,55 +117,6 @@ impl Client {
         }
         Ok(())
     }
-}
-
-fn pss_kib(roots: &[u32]) -> u64 {
-    let mut parent = std::collections::HashMap::new();
-    if let Ok(dir) = std::fs::read_dir("/proc") {
-        for e in dir.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-                if let Some(rest) = stat.rsplit_once(')').map(|x| x.1) {
-                    if let Some(ppid) = rest.split_whitespace().nth(1) {
-                        parent.insert(pid, ppid.parse::<u32>().unwrap_or(0));
-                    }
-                }
-            }
-        }
-    }
-    let roots: HashSet<u32> = roots.iter().copied().collect();
-    let mut total = 0;
-    for &pid in parent.keys() {
-        let mut p = pid;
-        let mut hops = 0;
-        while !roots.contains(&p) && p > 1 && hops < 64 {
-            p = parent.get(&p).copied().unwrap_or(0);
-            hops += 1;
-        }
-        if roots.contains(&p) {
-            if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-                for line in s.lines() {
-                    if let Some(v) = line.strip_prefix("Pss:") {
-                        total += v
-                            .trim()
-                            .trim_end_matches("kB")
-                            .trim()
-                            .parse::<u64>()
-                            .unwrap_or(0);
-                    }
-                }
-            }
-        }
-    }
-    total
-}
-
-fn arg_value(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
 }
 
 async fn session(addr: &str, user: &str, pass: &str) -> Result<(Client, u32)> {

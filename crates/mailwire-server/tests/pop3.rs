@@ -108,6 +108,23 @@ fn server(store: &Arc<MemoryStore>, o: Pop3Options) -> Pop3Server<MemoryStore> {
     Pop3Server::new(store.clone(), o)
 }
 
+/// Whether each INBOX message has `\\Seen`, in UID order.
+fn seen_flags(store: &MemoryStore) -> Vec<bool> {
+    block_on(async {
+        let inbox = store
+            .account("alice")
+            .unwrap()
+            .open(&MailboxName::inbox())
+            .await
+            .unwrap();
+        let metas = inbox.list(&UidSet::all()).await.unwrap();
+        metas
+            .iter()
+            .map(|m| m.flags.contains(&Flag::System(SystemFlag::Seen)))
+            .collect()
+    })
+}
+
 fn inbox_uids(store: &MemoryStore) -> Vec<u32> {
     block_on(async {
         let inbox = store
@@ -332,21 +349,7 @@ fn leave_on_server_announces_expire_never_and_marks_seen() {
     h.send("");
     assert!(h.send("CAPA\r\n").contains("\r\nEXPIRE NEVER\r\n"));
     h.send("USER alice\r\nPASS secret\r\nRETR 1\r\nQUIT\r\n");
-    let seen: Vec<bool> = block_on(async {
-        let inbox = store
-            .account("alice")
-            .unwrap()
-            .open(&MailboxName::inbox())
-            .await
-            .unwrap();
-        inbox
-            .list(&UidSet::all())
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.flags.contains(&Flag::System(SystemFlag::Seen)))
-            .collect()
-    });
+    let seen = seen_flags(&store);
     assert_eq!(seen, vec![true, false, false]);
     // A session that ends without QUIT changes no flag either.
     let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5001", false));
@@ -354,21 +357,7 @@ fn leave_on_server_announces_expire_never_and_marks_seen() {
     h.send("USER alice\r\nPASS secret\r\nRETR 2\r\n");
     h.session.closed();
     drop(h);
-    let seen: Vec<bool> = block_on(async {
-        let inbox = store
-            .account("alice")
-            .unwrap()
-            .open(&MailboxName::inbox())
-            .await
-            .unwrap();
-        inbox
-            .list(&UidSet::all())
-            .await
-            .unwrap()
-            .iter()
-            .map(|m| m.flags.contains(&Flag::System(SystemFlag::Seen)))
-            .collect()
-    });
+    let seen = seen_flags(&store);
     assert_eq!(seen, vec![true, false, false]);
 }
 
