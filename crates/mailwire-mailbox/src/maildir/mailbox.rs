@@ -520,7 +520,7 @@ impl MboxDir {
                 push_expunge(out, u, modseq);
             }
         }
-        found.sort();
+        found.sort_by(|a, b| delivery_order(&a.0, &b.0).then_with(|| a.1.cmp(&b.1)));
         found.dedup_by(|a, b| a.0 == b.0);
         let now = now_seconds();
         for (base, letters) in found {
@@ -994,4 +994,72 @@ fn list_names(dir: &Path) -> Result<Vec<String>> {
 
 fn memchr_last_newline(buf: &[u8]) -> Option<usize> {
     buf.iter().rposition(|&b| b == b'\n')
+}
+
+/// One piece of a [`delivery_key`]: a run of digits as a number, or any other byte.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum NamePart<'a> {
+    /// A run of digits without leading zeros: shorter is smaller, then byte order.
+    Number(usize, &'a [u8]),
+    /// Any other byte.
+    Byte(u8),
+}
+
+/// A sort key ordering Maildir base names by delivery, as far as the name tells it.
+///
+/// Names start `<seconds>.` and usually carry unpadded counters after that (`M<usec>`,
+/// `Q<n>`, `P<pid>`; maildir(5), Dovecot's and qmail's conventions), so a plain byte order
+/// puts `M999232` before `M76`. Runs of digits compare as numbers here; the whole name breaks
+/// ties (`007` vs `7`). Being a derived `Ord` on a key, the order is total by construction.
+fn delivery_key(name: &str) -> (Vec<NamePart<'_>>, &str) {
+    let b = name.as_bytes();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = &b[start..i];
+            let zeros = digits.iter().take_while(|&&c| c == b'0').count();
+            let n = &digits[zeros..];
+            parts.push(NamePart::Number(n.len(), n));
+        } else {
+            parts.push(NamePart::Byte(b[i]));
+            i += 1;
+        }
+    }
+    (parts, name)
+}
+
+fn delivery_order(a: &str, b: &str) -> std::cmp::Ordering {
+    delivery_key(a).cmp(&delivery_key(b))
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::delivery_order;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn counters_compare_as_numbers() {
+        // The failing CI case: microseconds of different widths in one second.
+        assert_eq!(
+            delivery_order("1795329310.M76P27539Q8.vm", "1795329310.M1507P27539Q10.vm"),
+            Less
+        );
+        assert_eq!(
+            delivery_order("1795329309.M999232P1Q6.vm", "1795329310.M76P1Q8.vm"),
+            Less
+        );
+        assert_eq!(delivery_order("1.M5P1Q9.h", "1.M5P1Q10.h"), Less);
+        assert_eq!(delivery_order("a", "b"), Less);
+        assert_eq!(delivery_order("1.x", "1.x"), Equal);
+        assert_eq!(delivery_order("1.x", "1.xy"), Less);
+        assert_eq!(delivery_order("1.x9", "1.x10"), Less);
+        // Equal as numbers, different bytes: still a total order.
+        assert_eq!(delivery_order("07.h", "7.h"), Less);
+        assert_eq!(delivery_order("7.h", "07.h"), Greater);
+    }
 }
