@@ -42,8 +42,8 @@ type MailboxKey = (Arc<str>, MailboxName);
 /// BODYSTRUCTURE.
 #[derive(Debug)]
 pub(crate) struct Summary {
-    /// The header section, blank line included (a copy, not a slice of the message).
-    pub(crate) header: Bytes,
+    /// The header section, blank line included (a copy, not a slice of the message), parsed.
+    header: ParsedMessage,
     envelope: OnceLock<Envelope<'static>>,
     body_structure: OnceLock<BodyStructure<'static>>,
 }
@@ -52,15 +52,15 @@ impl Summary {
     /// The summary of a message with this header.
     pub(crate) fn new(header: &[u8]) -> Summary {
         Summary {
-            header: Bytes::copy_from_slice(header),
+            header: ParsedMessage::new(Bytes::copy_from_slice(header)),
             envelope: OnceLock::new(),
             body_structure: OnceLock::new(),
         }
     }
 
-    /// The header, parsed.
-    pub(crate) fn parsed_header(&self) -> ParsedMessage {
-        ParsedMessage::new(self.header.clone())
+    /// The header, parsed (a message holding only its header).
+    pub(crate) fn parsed_header(&self) -> &ParsedMessage {
+        &self.header
     }
 
     /// ENVELOPE (RFC 9051 §7.5.2), computed from the header on first use.
