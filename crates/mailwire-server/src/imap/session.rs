@@ -458,6 +458,19 @@ impl<S: Store> ImapSession<S> {
         items
     }
 
+    /// Whether this idling session should look at the store for changes no watcher reports
+    /// (see [`Caches::should_poll`]).
+    fn poll_due(&self) -> bool {
+        let (Some(interval), Some(user), Some(sel)) =
+            (self.options.idle_poll, self.user(), self.selected())
+        else {
+            return false;
+        };
+        // Half the interval: a session's own timer (one interval) always finds its poll due
+        // when it idles alone, whatever the jitter.
+        self.caches.should_poll(&user, &sel.name, interval / 2)
+    }
+
     fn recent_flag(&self, uid: Uid) -> bool {
         !self.enabled.rev2 && self.selected().is_some_and(|s| s.view.is_recent(uid))
     }
@@ -781,7 +794,7 @@ impl<S: Store> Session for ImapSession<S> {
         if self.idling {
             let changed = self.change_pending
                 || self.selected().is_some_and(|s| s.watcher.has_changed())
-                || (woken && self.options.idle_poll.is_some());
+                || (woken && self.poll_due());
             if changed {
                 self.change_pending = false;
                 self.sync(true).await;
