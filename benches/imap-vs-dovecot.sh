@@ -54,22 +54,31 @@ printf 'secret\n' | "$bin" user add alice --data-dir "$work/mw" --password-stdin
 mkdir -p "$work/mw/mail/alice"/{cur,tmp}
 cp -r "$work/maildrop/new" "$work/mw/mail/alice/new"
 mkfifo "$work/out"
-MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --imap-port 21143 \
+MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --imap-port 0 \
   --imaps-port off --pop3-port off --pop3s-port off --no-demo --failed-login-delay 0 \
   --max-connections 1000000 --max-connections-per-ip 1000000 \
   >"$work/out" 2>"$work/mw.err" &
 mw_pid=$!
 exec 3<"$work/out"
-while IFS= read -r line <&3; do [[ "$line" == ready ]] && break; done
+ready=0 mw_addr=""
+while IFS= read -r line <&3; do
+  case "$line" in
+    "listening imap "*) mw_addr="${line#listening imap }" ;;
+    ready) ready=1; break ;;
+  esac
+done
+if [[ $ready != 1 ]]; then echo "mailwire serve did not start:" >&2; cat "$work/mw.err" >&2; exit 1; fi
+
 
 run() { # name addr pid
   echo "warming up $1" >&2
   "$load" "$2" alice secret --clients 1 --idle 0 >/dev/null
   echo "measuring $1" >&2
   "$load" "$2" alice secret --clients "$clients" --idle "$idle" --pids "$3" >"$work/$1.txt"
+  sed "s/^/# $1: /" "$work/$1.txt" >&2
 }
 run dovecot 127.0.0.1:20143 "$dovecot_pid"
-run mailwire 127.0.0.1:21143 "$mw_pid"
+run mailwire "$mw_addr" "$mw_pid"
 
 val() { awk -v k="$2" '$1==k {print $2}' "$work/$1.txt"; }
 printf '\n%s\n\n' "IMAP: mailwire $("$bin" --version | cut -d' ' -f2) vs Dovecot $(dovecot --version | cut -d' ' -f1), $messages messages, $(nproc) cores"

@@ -43,22 +43,31 @@ printf 'secret\n' | "$bin" user add alice --data-dir "$work/mw" --password-stdin
 mkdir -p "$work/mw/mail/alice"/{cur,tmp}
 cp -r "$work/maildrop/new" "$work/mw/mail/alice/new"
 mkfifo "$work/out"
-MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --pop3-port 21110 \
+MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --pop3-port 0 \
   --pop3s-port off --imap-port off --imaps-port off --pop3-no-lock --no-demo \
   --failed-login-delay 0 --max-connections 100000 --max-connections-per-ip 100000 \
   >"$work/out" 2>"$work/mw.err" &
 mw_pid=$!
 exec 3<"$work/out"
-while IFS= read -r line <&3; do [[ "$line" == ready ]] && break; done
+ready=0 mw_addr=""
+while IFS= read -r line <&3; do
+  case "$line" in
+    "listening pop3 "*) mw_addr="${line#listening pop3 }" ;;
+    ready) ready=1; break ;;
+  esac
+done
+if [[ $ready != 1 ]]; then echo "mailwire serve did not start:" >&2; cat "$work/mw.err" >&2; exit 1; fi
+
 
 run() { # name addr pid
   echo "warming up $1" >&2
   "$load" "$2" alice secret --sessions 1 --idle 0 >/dev/null
   echo "measuring $1" >&2
   "$load" "$2" alice secret --sessions "$sessions" --idle "$idle" --pids "$3" >"$work/$1.txt"
+  sed "s/^/# $1: /" "$work/$1.txt" >&2
 }
 run dovecot 127.0.0.1:20110 "$dovecot_pid"
-run mailwire 127.0.0.1:21110 "$mw_pid"
+run mailwire "$mw_addr" "$mw_pid"
 
 val() { awk -v k="$2" '$1==k {print $2}' "$work/$1.txt"; }
 printf '\n%s\n\n' "POP3: mailwire $("$bin" --version | cut -d' ' -f2) vs Dovecot $(dovecot --version | cut -d' ' -f1), $messages messages ($(val mailwire download_mib) MiB), $(nproc) cores"

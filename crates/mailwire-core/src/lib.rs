@@ -9,6 +9,7 @@
 //! | [`dot`] | streaming dot-stuffing and un-stuffing of multi-line bodies, linear in the input | RFC 1939 §3 |
 //! | [`secret`] | [`Secret<T>`], a wrapper whose `Debug` and `Serialize` never show the value | RFC 4422 §9 |
 //! | [`sasl`] | strict base64 for SASL exchanges and the PLAIN message | RFC 4422, RFC 4648 §4, RFC 4616 |
+//! | [`sasl_client`] | the client side of PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER | RFC 4616, RFC 7628 |
 //! | [`sansio`] | the vocabulary of the sans-IO state machines: bytes in, events and bytes out | — |
 //!
 //! Nothing here performs I/O, spawns threads or reads clocks.
@@ -30,6 +31,7 @@ pub mod line;
 mod newtype;
 pub mod sansio;
 pub mod sasl;
+pub mod sasl_client;
 pub mod secret;
 #[cfg(feature = "serde")]
 pub mod serde_util;

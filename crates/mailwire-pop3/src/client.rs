@@ -253,6 +253,13 @@ impl Connection {
         self.utf8
     }
 
+    /// Turns pipelining (RFC 2449 §6.6) on or off once the server's `CAPA` answer is known:
+    /// with it on, commands are written as soon as they are enqueued (except after `STLS`,
+    /// `AUTH` and `QUIT`).
+    pub fn set_pipelining(&mut self, on: bool) {
+        self.options.pipelining = on;
+    }
+
     /// Commands enqueued and not yet fully answered.
     pub fn outstanding(&self) -> usize {
         self.in_flight.len() + self.to_send.len()

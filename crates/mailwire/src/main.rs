@@ -53,6 +53,7 @@
 #![forbid(unsafe_code)]
 
 mod decode;
+mod fetch;
 mod serve;
 mod store;
 mod user;
@@ -81,6 +82,9 @@ enum Commands {
     Serve(serve::ServeArgs),
     /// Manage the users of a data directory.
     User(user::UserArgs),
+    /// Download a POP3 maildrop or IMAP folders into a local Maildir; later runs fetch only new
+    /// mail. The password comes from --password-stdin or MAILWIRE_PASSWORD.
+    Fetch(fetch::FetchArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
     match cli.command {
         Commands::Serve(args) => report("serve", serve::run(&args)),
         Commands::User(args) => report("user", user::run(&args)),
+        Commands::Fetch(args) => report("fetch", fetch::run(&args)),
         Commands::Decode(args) => match decode::run(&args) {
             Ok(decode::Summary { clean: true }) => ExitCode::SUCCESS,
             Ok(decode::Summary { clean: false }) => ExitCode::from(1),

@@ -113,12 +113,25 @@ impl<S: Store> ImapSession<S> {
             self.complete(store_error(&e));
             return;
         }
+        // RFC 9208 §4.2.1: a QUOTA response lists at least one resource, so an account without
+        // limits has no quota root at all.
+        let limited = match account.quota().await {
+            Ok(u) => !resources(&u).is_empty(),
+            Err(e) => {
+                self.complete(store_error(&e));
+                return;
+            }
+        };
         let wire = self.wire_name(name.as_str());
         self.data(Data::QuotaRoot {
             mailbox: wire,
-            roots: root().into_iter().collect(),
+            roots: if limited {
+                root().into_iter().collect()
+            } else {
+                Vec::new()
+            },
         });
-        if self.send_quota().await {
+        if !limited || self.send_quota().await {
             self.finish(Completion::ok(None, "GETQUOTAROOT completed"), true)
                 .await;
         }
