@@ -1650,3 +1650,16 @@ fn missing_parents_and_binary_errors() {
     ));
     assert_eq!(out, "* SEARCH 5\r\ng OK SEARCH completed\r\n");
 }
+
+#[test]
+fn an_account_without_limits_has_no_quota_root() {
+    let store = store();
+    let mut h = logged_in(&store);
+    // RFC 9208 §4.2.1: QUOTA lists at least one resource, so there is no root to show.
+    assert_eq!(
+        h.send("a GETQUOTAROOT INBOX\r\n"),
+        "* QUOTAROOT INBOX\r\na OK GETQUOTAROOT completed\r\n"
+    );
+    let out = h.send("b GETQUOTA \"\"\r\n");
+    assert_eq!(out, "b NO [NONEXISTENT] no such quota root\r\n");
+}
