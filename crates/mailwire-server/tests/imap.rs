@@ -1208,7 +1208,7 @@ fn deleted_selected_mailbox_ends_the_session() {
     let acct = store.account("alice").unwrap();
     block_on(acct.delete(&MailboxName::new("Box").unwrap())).unwrap();
     let out = a.send("n NOOP\r\n");
-    assert!(out.starts_with("* BYE"), "{out}");
+    assert_eq!(out, "* BYE the selected mailbox was deleted or renamed\r\n");
     assert!(a.closed);
 }
 
@@ -1649,4 +1649,17 @@ fn missing_parents_and_binary_errors() {
         word.len()
     ));
     assert_eq!(out, "* SEARCH 5\r\ng OK SEARCH completed\r\n");
+}
+
+#[test]
+fn an_account_without_limits_has_no_quota_root() {
+    let store = store();
+    let mut h = logged_in(&store);
+    // RFC 9208 §4.2.1: QUOTA lists at least one resource, so there is no root to show.
+    assert_eq!(
+        h.send("a GETQUOTAROOT INBOX\r\n"),
+        "* QUOTAROOT INBOX\r\na OK GETQUOTAROOT completed\r\n"
+    );
+    let out = h.send("b GETQUOTA \"\"\r\n");
+    assert_eq!(out, "b NO [NONEXISTENT] no such quota root\r\n");
 }

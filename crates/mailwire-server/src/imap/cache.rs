@@ -8,10 +8,12 @@
 //!   (two generations);
 //! - SELECT snapshots: the sequence map, first unseen message and keywords of a mailbox, keyed
 //!   by the status that identifies its state (UIDVALIDITY, UIDNEXT, message count,
-//!   HIGHESTMODSEQ), so that sessions selecting an unchanged mailbox share one store listing.
+//!   HIGHESTMODSEQ), so that sessions selecting an unchanged mailbox share one store listing;
+//! - IDLE polls: when a mailbox was last looked at for changes no notification reports.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
@@ -42,8 +44,8 @@ type MailboxKey = (Arc<str>, MailboxName);
 /// BODYSTRUCTURE.
 #[derive(Debug)]
 pub(crate) struct Summary {
-    /// The header section, blank line included (a copy, not a slice of the message).
-    pub(crate) header: Bytes,
+    /// The header section, blank line included (a copy, not a slice of the message), parsed.
+    header: ParsedMessage,
     envelope: OnceLock<Envelope<'static>>,
     body_structure: OnceLock<BodyStructure<'static>>,
 }
@@ -52,15 +54,15 @@ impl Summary {
     /// The summary of a message with this header.
     pub(crate) fn new(header: &[u8]) -> Summary {
         Summary {
-            header: Bytes::copy_from_slice(header),
+            header: ParsedMessage::new(Bytes::copy_from_slice(header)),
             envelope: OnceLock::new(),
             body_structure: OnceLock::new(),
         }
     }
 
-    /// The header, parsed.
-    pub(crate) fn parsed_header(&self) -> ParsedMessage {
-        ParsedMessage::new(self.header.clone())
+    /// The header, parsed (a message holding only its header).
+    pub(crate) fn parsed_header(&self) -> &ParsedMessage {
+        &self.header
     }
 
     /// ENVELOPE (RFC 9051 §7.5.2), computed from the header on first use.
@@ -155,6 +157,8 @@ impl<K: std::hash::Hash + Eq, V: Clone> TwoGenerations<K, V> {
 pub(crate) struct Caches {
     summaries: Mutex<TwoGenerations<MessageKey, Arc<Summary>>>,
     selects: Mutex<TwoGenerations<MailboxKey, Arc<SelectSnapshot>>>,
+    /// When each mailbox was last polled for changes by an idling session.
+    polls: Mutex<HashMap<MailboxKey, Instant>>,
 }
 
 impl Caches {
@@ -163,6 +167,7 @@ impl Caches {
         Caches {
             summaries: Mutex::new(TwoGenerations::new(summaries)),
             selects: Mutex::new(TwoGenerations::new(1024)),
+            polls: Mutex::new(HashMap::new()),
         }
     }
 
@@ -187,6 +192,35 @@ impl Caches {
             .filter(|s| s.key == select_key(status))
     }
 
+    /// Whether an idling session should look for changes in `mailbox` now: only when no
+    /// session did within `interval`. A change one session finds (another process delivered
+    /// into a Maildir) reaches the others through the store's watchers, so a mailbox is looked
+    /// at about once per interval however many sessions idle on it.
+    pub(crate) fn should_poll(
+        &self,
+        user: &Arc<str>,
+        mailbox: &MailboxName,
+        interval: Duration,
+    ) -> bool {
+        let now = Instant::now();
+        let mut polls = lock(&self.polls);
+        if polls.len() > 10_000 {
+            polls.retain(|_, t| now.duration_since(*t) < interval);
+        }
+        let key = (user.clone(), mailbox.clone());
+        match polls.get_mut(&key) {
+            Some(t) if now.duration_since(*t) < interval => false,
+            Some(t) => {
+                *t = now;
+                true
+            }
+            None => {
+                polls.insert(key, now);
+                true
+            }
+        }
+    }
+
     pub(crate) fn put_select(
         &self,
         user: Arc<str>,
@@ -200,6 +234,19 @@ impl Caches {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_poll_per_interval_per_mailbox() {
+        let c = Caches::new(10);
+        let user: Arc<str> = Arc::from("u");
+        let inbox = MailboxName::inbox();
+        let other = MailboxName::new("other").unwrap();
+        let long = Duration::from_secs(3600);
+        assert!(c.should_poll(&user, &inbox, long));
+        assert!(!c.should_poll(&user, &inbox, long));
+        assert!(c.should_poll(&user, &other, long));
+        assert!(c.should_poll(&user, &inbox, Duration::ZERO));
+    }
 
     #[test]
     fn two_generations_keep_recent_entries() {

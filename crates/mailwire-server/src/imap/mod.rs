@@ -1,13 +1,15 @@
 //! The IMAP server (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1 at once, with the extensions
 //! clients use) over the mailbox trait.
 //!
-//! - [`ImapServer`] is the factory: it holds the store and the [`ImapOptions`] and makes an
-//!   [`ImapSession`] per connection;
+//! - [`ImapServer`] is the factory: it holds the store, the [`ImapOptions`] and the caches its
+//!   sessions share, and makes an [`ImapSession`] per connection;
 //! - [`ImapSession`] implements [`Session`](crate::Session): it wraps the sans-IO machine
-//!   [`mailwire_imap::server::Connection`] (framing, literals, AUTHENTICATE, IDLE, STARTTLS)
-//!   and answers each command from the store;
+//!   [`mailwire_imap::server::Connection`] (framing, literals, AUTHENTICATE, IDLE, STARTTLS,
+//!   COMPRESS) and answers each command from the store;
 //! - `view` keeps the per-session sequence numbers and the expunges and flag changes other
-//!   sessions made, told to the client only where RFC 9051 §7.5.1 allows;
+//!   sessions (IMAP or POP3) made, told to the client only where RFC 9051 §7.5.1 allows: never
+//!   an `EXPUNGE` while a FETCH, STORE, SEARCH, SORT or THREAD by sequence number is answered;
+//!   `EXISTS` and flag `FETCH`es always;
 //! - [`message`] turns stored bytes into ENVELOPE, BODYSTRUCTURE, sections, SEARCH matches,
 //!   SORT keys and threads with `mail-parser`;
 //! - [`error::store_error`] maps store errors to `NO [code]` in one place.
@@ -21,12 +23,68 @@
 //!
 //! # What the session advertises
 //!
-//! `IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN
+//! `IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN
 //! SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH SEARCHRES SORT SORT=DISPLAY
-//! THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONDSTORE QRESYNC MULTIAPPEND APPENDLIMIT STATUS=SIZE
-//! WITHIN SAVEDATE PREVIEW BINARY UTF8=ACCEPT ID QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE
-//! UNAUTHENTICATE COMPRESS=DEFLATE`, and before login `STARTTLS`, `LOGINDISABLED` or
-//! `AUTH=PLAIN AUTH=LOGIN` as the transport and [`PlaintextAuth`] policy allow.
+//! THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONDSTORE QRESYNC MULTIAPPEND STATUS=SIZE WITHIN
+//! SAVEDATE PREVIEW BINARY UTF8=ACCEPT ID QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNAUTHENTICATE
+//! COMPRESS=DEFLATE APPENDLIMIT=n`, and before login `STARTTLS`, `LOGINDISABLED` or `AUTH=PLAIN
+//! AUTH=LOGIN` as the transport and the [`PlaintextAuth`] policy allow. OBJECTID, UIDONLY,
+//! METADATA, ACL and Gmail's extensions are decoded by `mailwire-imap` but not served.
+//!
+//! # Costs
+//!
+//! A FETCH lists the metadata of its messages with one store call and reads a message only for
+//! attributes that need its bytes; each message is parsed once per FETCH. ENVELOPE,
+//! BODYSTRUCTURE and the header are kept per message in a cache all sessions share
+//! ([`ImapOptions::summary_cache`]), so later FETCHes, header SEARCHes, SORT and THREAD do not
+//! read the message again. Output goes to the driver in pieces of [`ImapOptions::output_chunk`];
+//! `BODY[]` of a message larger than [`ImapOptions::literal_chunk`] is read from the store and
+//! sent in pieces of that size. A selected, idling session holds a few kilobytes: its sequence
+//! numbers are kept as runs of consecutive UIDs.
+//!
+//! # Example
+//!
+//! A session driven by hand (a driver such as `mailwire-tokio` does this with a socket):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use futures::executor::block_on;
+//! use mailwire_mailbox::memory::MemoryStore;
+//! use mailwire_mailbox::{Account, Mailbox, MailboxName, NewMessage, Quota};
+//! use mailwire_server::imap::{ImapOptions, ImapServer};
+//! use mailwire_server::{ConnectionInfo, Session, Step};
+//!
+//! let store = MemoryStore::new();
+//! store.add_user("alice", "secret", Quota::UNLIMITED).unwrap();
+//! let inbox = block_on(store.account("alice").unwrap().open(&MailboxName::inbox())).unwrap();
+//! block_on(inbox.append(NewMessage::new(&b"Subject: hi\r\n\r\nhello\r\n"[..]))).unwrap();
+//!
+//! let server = ImapServer::new(Arc::new(store), ImapOptions::default());
+//! let mut session = server.session(ConnectionInfo {
+//!     peer: "127.0.0.1:50000".parse().unwrap(),
+//!     local: "127.0.0.1:143".parse().unwrap(),
+//!     tls_active: false,
+//!     tls_available: false,
+//! });
+//! let mut exchange = |input: &str| {
+//!     session.feed(input.as_bytes());
+//!     let mut out = Vec::new();
+//!     loop {
+//!         match block_on(session.step()) {
+//!             Step::Write(bytes) => out.extend_from_slice(&bytes),
+//!             Step::Delay(_) => {}
+//!             _ => return String::from_utf8(out).unwrap(),
+//!         }
+//!     }
+//! };
+//! assert!(exchange("").starts_with("* OK [CAPABILITY IMAP4rev1 IMAP4rev2"));
+//! assert!(exchange("a LOGIN alice secret\r\n").starts_with("a OK"));
+//! assert!(exchange("b SELECT INBOX\r\n").contains("* 1 EXISTS\r\n"));
+//! assert_eq!(
+//!     exchange("c FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]\r\n"),
+//!     "* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {15}\r\nSubject: hi\r\n\r\n)\r\nc OK FETCH completed\r\n"
+//! );
+//! ```
 
 mod cache;
 mod convert;

@@ -103,6 +103,8 @@ pub struct ImapSession<S: Store> {
     waiting: bool,
     fed: bool,
     failed_logins: u32,
+    /// The server sent BYE on its own: nothing more is answered.
+    aborted: bool,
 }
 
 impl<S: Store> std::fmt::Debug for ImapSession<S> {
@@ -159,6 +161,7 @@ impl<S: Store> ImapSession<S> {
             waiting: false,
             fed: false,
             failed_logins: 0,
+            aborted: false,
         };
         // The greeting carries the capabilities (RFC 9051 §7.1.1), which depend on the
         // connection (TLS, plaintext policy).
@@ -293,7 +296,17 @@ impl<S: Store> ImapSession<S> {
         }));
     }
 
+    /// Ends the session from the server's side (RFC 9051 §7.1.5): `BYE` and no completion of
+    /// the command in progress.
+    fn abort(&mut self, t: &str) {
+        self.bye(t);
+        self.aborted = true;
+    }
+
     fn complete(&mut self, c: Completion) {
+        if self.aborted {
+            return;
+        }
         if let Err(e) = self.conn.complete(c.kind, c.code, &c.text) {
             warn!(error = %e, "completion without a pending command");
         }
@@ -366,7 +379,7 @@ impl<S: Store> ImapSession<S> {
         let update = match result {
             Ok(ch) if ch.uid_validity != sel.view.uid_validity => {
                 // RFC 9051 §2.3.1.1: the UIDs are void; the session cannot continue.
-                self.bye("the mailbox was recreated, please reconnect");
+                self.abort("the mailbox was recreated, please reconnect");
                 return;
             }
             Ok(ch) => sel.view.apply(
@@ -380,7 +393,7 @@ impl<S: Store> ImapSession<S> {
                 announce_expunges,
             ),
             Err(e) if e.kind() == ErrorKind::Nonexistent => {
-                self.bye("the selected mailbox was deleted or renamed");
+                self.abort("the selected mailbox was deleted or renamed");
                 return;
             }
             Err(e) => {
@@ -456,6 +469,19 @@ impl<S: Store> ImapSession<S> {
             }
         }
         items
+    }
+
+    /// Whether this idling session should look at the store for changes no watcher reports
+    /// (see [`Caches::should_poll`]).
+    fn poll_due(&self) -> bool {
+        let (Some(interval), Some(user), Some(sel)) =
+            (self.options.idle_poll, self.user(), self.selected())
+        else {
+            return false;
+        };
+        // Half the interval: a session's own timer (one interval) always finds its poll due
+        // when it idles alone, whatever the jitter.
+        self.caches.should_poll(&user, &sel.name, interval / 2)
     }
 
     fn recent_flag(&self, uid: Uid) -> bool {
@@ -781,7 +807,7 @@ impl<S: Store> Session for ImapSession<S> {
         if self.idling {
             let changed = self.change_pending
                 || self.selected().is_some_and(|s| s.watcher.has_changed())
-                || (woken && self.options.idle_poll.is_some());
+                || (woken && self.poll_due());
             if changed {
                 self.change_pending = false;
                 self.sync(true).await;

@@ -49,6 +49,13 @@ fn resources(u: &QuotaUsage) -> Vec<QuotaResource<'static>> {
     v
 }
 
+fn no_root() -> Completion {
+    Completion::no(
+        Some(Code::Condition(Condition::NonExistent)),
+        "no such quota root",
+    )
+}
+
 fn root() -> Option<QuotaRoot<'static>> {
     super::search::quoted(ROOT)
 }
@@ -80,19 +87,25 @@ impl<S: Store> ImapSession<S> {
         self.complete(Completion::ok(None, "ID completed"));
     }
 
+    /// Sends the account's QUOTA response; `false` after answering `NO` (an account without
+    /// limits has no quota root: RFC 9208 §4.2.1 lists at least one resource).
     async fn send_quota(&mut self) -> bool {
         let Some(account) = self.account() else {
             return false;
         };
         match account.quota().await {
             Ok(u) => {
-                if let Some(root) = root() {
-                    self.data(Data::Quota {
-                        root,
-                        resources: resources(&u),
-                    });
+                let resources = resources(&u);
+                match root() {
+                    Some(root) if !resources.is_empty() => {
+                        self.data(Data::Quota { root, resources });
+                        true
+                    }
+                    _ => {
+                        self.complete(no_root());
+                        false
+                    }
                 }
-                true
             }
             Err(e) => {
                 self.complete(store_error(&e));
@@ -140,10 +153,7 @@ impl<S: Store> ImapSession<S> {
     /// `GETQUOTA root` (RFC 9208 §4.1.1).
     pub(super) async fn get_quota(&mut self, root: &QuotaRoot<'_>) {
         if root.as_bytes() != ROOT.as_bytes() {
-            self.complete(Completion::no(
-                Some(Code::Condition(Condition::NonExistent)),
-                "no such quota root",
-            ));
+            self.complete(no_root());
             return;
         }
         if self.send_quota().await {

@@ -83,6 +83,21 @@ fn sets_seen(a: &FetchAttribute<'_>) -> bool {
     )
 }
 
+/// A message as far as it was read: its cached header, or the whole message.
+pub(super) enum Loaded {
+    Header(Arc<Summary>),
+    Whole(Box<ParsedMessage>),
+}
+
+impl Loaded {
+    pub(super) fn get(&self) -> &ParsedMessage {
+        match self {
+            Loaded::Header(s) => s.parsed_header(),
+            Loaded::Whole(p) => p,
+        }
+    }
+}
+
 /// Whether a FETCH needs a message summary (ENVELOPE, BODYSTRUCTURE).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Summarize {
@@ -467,7 +482,7 @@ impl<S: Store> ImapSession<S> {
                 &attributes,
                 meta,
                 *flags_due,
-                parsed.as_ref(),
+                parsed.as_ref().map(Loaded::get),
                 summary.as_deref(),
                 &mut job.failure,
             );
@@ -542,7 +557,7 @@ impl<S: Store> ImapSession<S> {
         content: Content,
         uid: Uid,
         size: u64,
-    ) -> Result<(Option<Arc<Summary>>, Option<ParsedMessage>), mailwire_mailbox::Error> {
+    ) -> Result<(Option<Arc<Summary>>, Option<Loaded>), mailwire_mailbox::Error> {
         let wants_summary = job.summary != Summarize::No || content == Content::Header;
         let cached = if wants_summary {
             self.summary_key(uid).and_then(|k| self.caches.summary(&k))
@@ -553,7 +568,7 @@ impl<S: Store> ImapSession<S> {
             || (job.summary == Summarize::Full
                 && cached.as_ref().is_none_or(|s| s.body_structure().is_none()));
         let full = if need_full {
-            Some(self.read_message(uid, size, Content::Full).await?)
+            Some(self.read_whole(uid).await?)
         } else {
             None
         };
@@ -568,9 +583,10 @@ impl<S: Store> ImapSession<S> {
         if let (Summarize::Full, Some(s), Some(p)) = (job.summary, &summary, &full) {
             s.keep_body_structure(p);
         }
+
         let parsed = match (full, &summary) {
-            (Some(p), _) => Some(p),
-            (None, Some(s)) if content == Content::Header => Some(s.parsed_header()),
+            (Some(p), _) => Some(Loaded::Whole(Box::new(p))),
+            (None, Some(s)) if content == Content::Header => Some(Loaded::Header(s.clone())),
             _ => None,
         };
         Ok((summary, parsed))
@@ -647,17 +663,22 @@ impl<S: Store> ImapSession<S> {
         }
     }
 
-    /// A message parsed for `level`: its header (from the summary cache when it has it) or the
-    /// whole message.
+    /// A message parsed for `level`: its header (from the summary cache, shared) or the whole
+    /// message.
     pub(super) async fn read_message(
         &self,
         uid: Uid,
         size: u64,
         level: Content,
-    ) -> Result<ParsedMessage, mailwire_mailbox::Error> {
+    ) -> Result<Loaded, mailwire_mailbox::Error> {
         if level == Content::Header {
-            return Ok(self.summary(uid, size).await?.parsed_header());
+            return Ok(Loaded::Header(self.summary(uid, size).await?));
         }
+        Ok(Loaded::Whole(Box::new(self.read_whole(uid).await?)))
+    }
+
+    /// A whole message, parsed.
+    async fn read_whole(&self, uid: Uid) -> Result<ParsedMessage, mailwire_mailbox::Error> {
         let Some(sel) = self.selected() else {
             return Err(mailwire_mailbox::Error::MessageNotFound { uid });
         };

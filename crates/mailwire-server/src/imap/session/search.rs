@@ -23,7 +23,7 @@ use super::super::message::{
 };
 use super::super::view::{SeqMap, to_sequence_set, uid_set_of};
 use super::ImapSession;
-use super::fetch::Content;
+use super::fetch::{Content, Loaded};
 
 /// The deepest THREAD nesting sent; deeper replies are listed flat at that level, so that
 /// encoding and the client's parser never recurse without bound.
@@ -288,7 +288,7 @@ impl<S: Store> ImapSession<S> {
                         saved: sel.view.saved.as_ref(),
                         now: SystemTime::now(),
                     };
-                    eval_all(keys, &c, &ctx, Some(&msg)).unwrap_or(false)
+                    eval_all(keys, &c, &ctx, Some(msg.get())).unwrap_or(false)
                 }
             };
             if keep {
@@ -460,7 +460,7 @@ impl<S: Store> ImapSession<S> {
             };
             let values = criteria
                 .iter()
-                .map(|k| sort_value(&k.key, &c.meta, msg.as_ref()))
+                .map(|k| sort_value(&k.key, &c.meta, msg.as_ref().map(Loaded::get)))
                 .collect();
             rows.push((values, c));
         }
@@ -514,7 +514,7 @@ impl<S: Store> ImapSession<S> {
                 .read_message(c.meta.uid, c.meta.size, Content::Header)
                 .await
             {
-                Ok(m) => inputs.push(m.thread_input(id, internal)),
+                Ok(m) => inputs.push(m.get().thread_input(id, internal)),
                 Err(_) => continue,
             }
         }
