@@ -805,9 +805,26 @@ fn store_flags() {
     let store = store();
     let mut h = selected(&store);
     let out = h.send("a STORE 1:2 +FLAGS (\\Flagged $Work)\r\n");
+    // A new keyword: FLAGS and PERMANENTFLAGS again, once, before the FETCH showing it.
+    let (head, fetches) = out.split_at(out.find("* 1 FETCH").expect("fetch"));
+    assert_eq!(lines_with(head, "* FLAGS (").len(), 1, "{out}");
+    assert!(head.contains(" $Work)"), "{out}");
+    assert_eq!(lines_with(head, "* OK [PERMANENTFLAGS (").len(), 1, "{out}");
+    assert!(head.contains("$Work \\*)]"), "{out}");
+    assert_eq!(
+        fetches,
+        "* 1 FETCH (UID 1 FLAGS (\\Flagged $Work))\r\n* 2 FETCH (UID 2 FLAGS (\\Flagged $Work))\r\na OK STORE completed\r\n"
+    );
+    // Known by now: no FLAGS this time.
+    let out = h.send("a2 STORE 3 +FLAGS ($Work)\r\n");
     assert_eq!(
         out,
-        "* 1 FETCH (UID 1 FLAGS (\\Flagged $Work))\r\n* 2 FETCH (UID 2 FLAGS (\\Flagged $Work))\r\na OK STORE completed\r\n"
+        "* 3 FETCH (UID 3 FLAGS ($Work))\r\na2 OK STORE completed\r\n"
+    );
+    let out = h.send("a3 STORE 3 -FLAGS ($Work)\r\n");
+    assert_eq!(
+        out,
+        "* 3 FETCH (UID 3 FLAGS ())\r\na3 OK STORE completed\r\n"
     );
     let out = h.send("b STORE 2 -FLAGS.SILENT ($Work)\r\n");
     assert_eq!(out, "b OK STORE completed\r\n");
@@ -1138,6 +1155,30 @@ fn idle_pushes_exists_expunge_and_flags() {
     .unwrap();
     assert!(a.session.notified().now_or_never().is_some());
     assert_eq!(a.run(), "* 1 FETCH (UID 1 FLAGS (\\Answered))\r\n");
+    // A keyword another session made: FLAGS first, so the client can record it.
+    block_on(
+        other.store_flags(
+            &UidSet::single(mailwire_mailbox::Uid::new(1).unwrap()),
+            mailwire_mailbox::FlagOp::Add,
+            &[Flag::Keyword(
+                mailwire_mailbox::Keyword::new("Todo").unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+            None,
+        ),
+    )
+    .unwrap();
+    assert!(a.session.notified().now_or_never().is_some());
+    let out = a.run();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with("* FLAGS (") && lines[0].contains("Todo"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("* OK [PERMANENTFLAGS ("), "{out}");
+    assert_eq!(lines[2], "* 1 FETCH (UID 1 FLAGS (\\Answered Todo))");
     block_on(other.expunge(
         &UidSet::single(mailwire_mailbox::Uid::new(2).unwrap()),
         mailwire_mailbox::ExpungeMode::Any,

@@ -28,7 +28,7 @@ use tracing::{debug, info, warn};
 
 use super::ImapOptions;
 use super::cache::Caches;
-use super::convert::flags_out;
+use super::convert::{defined_flags, flags_out, permanent_flags};
 use super::error::{Completion, store_error};
 use super::view::{Changed, Update, View};
 use crate::sasl::{Next, Sasl};
@@ -62,6 +62,8 @@ struct Selected<M> {
     read_only: bool,
     view: View,
     watcher: Watcher,
+    /// The keywords the client was last told of in FLAGS (RFC 9051 §7.3.5).
+    keywords: mailwire_mailbox::Flags,
 }
 
 /// A logged-in account (RFC 9051 §3.2), with its selected mailbox, if any.
@@ -410,6 +412,9 @@ impl<S: Store> ImapSession<S> {
             return;
         }
         let en = self.enabled;
+        for f in &up.flags {
+            self.announce_keywords(&f.flags);
+        }
         if !up.expunged_seqs.is_empty() {
             if en.qresync {
                 if let Some(uids) = super::view::uid_sequence_set(&up.expunged_uids) {
@@ -443,6 +448,30 @@ impl<S: Store> ImapSession<S> {
             {
                 self.data(Data::Fetch { seq, items });
             }
+        }
+    }
+
+    /// Sends FLAGS and PERMANENTFLAGS again when `flags` carries a keyword the client has not
+    /// been told of, so that clients keeping a keyword list (RFC 9051 §7.3.5: the client
+    /// records each FLAGS update) learn one another session made. Runs before the FETCH that
+    /// shows the keyword.
+    fn announce_keywords(&mut self, flags: &mailwire_mailbox::Flags) {
+        let Some(sel) = self.selected_mut() else {
+            return;
+        };
+        let mut added = false;
+        for k in flags.keywords() {
+            added |= sel.keywords.insert(k.clone());
+        }
+        if !added {
+            return;
+        }
+        let read_only = sel.read_only;
+        let defined = defined_flags(&sel.keywords);
+        let permanent = permanent_flags(&defined, read_only);
+        self.data(Data::Flags(defined));
+        if !read_only {
+            self.untagged_ok(Some(Code::PermanentFlags(permanent)), "flags permitted");
         }
     }
 

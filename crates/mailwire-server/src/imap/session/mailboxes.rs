@@ -175,6 +175,7 @@ impl<S: Store> ImapSession<S> {
         let first_unseen = snap.first_unseen;
         let in_use = snap.keywords.clone();
         drop(snap);
+        let keywords = in_use.clone();
         let defined = defined_flags(&in_use);
         let permanent = permanent_flags(&defined, read_only);
         self.data(Data::Flags(defined));
@@ -220,6 +221,7 @@ impl<S: Store> ImapSession<S> {
             read_only,
             view,
             watcher,
+            keywords,
         };
         if let Some(q) = qresync {
             if q.uid_validity.get() == status.uid_validity.get() {
@@ -271,6 +273,7 @@ impl<S: Store> ImapSession<S> {
             let Some(seq) = sel.view.map.seq(m.uid).and_then(NonZeroU32::new) else {
                 continue;
             };
+            self.announce_keywords(&m.flags);
             let items = self.flag_items(m.uid, &m.flags, m.modseq, false, true);
             if let Ok(items) = Vec1::try_from(items) {
                 self.data(Data::Fetch { seq, items });

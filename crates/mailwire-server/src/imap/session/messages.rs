@@ -126,6 +126,7 @@ impl<S: Store> ImapSession<S> {
                 else {
                     continue;
                 };
+                self.announce_keywords(&u.flags);
                 let recent = self.recent_flag(u.uid);
                 let items = self.flag_items(u.uid, &u.flags, u.modseq, recent, !silent);
                 if let Ok(items) = Vec1::try_from(items) {
