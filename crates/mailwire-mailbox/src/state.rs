@@ -312,7 +312,14 @@ pub(crate) fn crlf_normalize(data: Bytes) -> Bytes {
     if bare == 0 {
         return data;
     }
-    let mut out = Vec::with_capacity(data.len() + usize::try_from(bare).unwrap_or(0));
+    crlf_normalize_hinted(data, usize::try_from(bare).unwrap_or(0))
+}
+
+/// [`crlf_normalize`] without the counting pass, when the number of bare LFs is already known
+/// (`bare`, a capacity hint only: a wrong one costs a reallocation or a copy, never a wrong
+/// result).
+pub(crate) fn crlf_normalize_hinted(data: Bytes, bare: usize) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() + bare);
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', &data) {
         if i == 0 || data[i - 1] != b'\r' {
@@ -378,6 +385,10 @@ mod tests {
         ] {
             let out = crlf_normalize(Bytes::copy_from_slice(input));
             assert_eq!(&out[..], want, "{:?}", String::from_utf8_lossy(input));
+            for hint in [0, 1, 100] {
+                let out = crlf_normalize_hinted(Bytes::copy_from_slice(input), hint);
+                assert_eq!(&out[..], want, "hint {hint}");
+            }
             assert_eq!(bare_lf_count(input), (want.len() - input.len()) as u64);
         }
     }

@@ -475,3 +475,48 @@ fn separate_instances_and_a_delivery_agent_at_once() {
     assert_eq!(mda.len(), deliveries, "each delivery indexed once");
     assert_eq!(fs::read_dir(dir.join("cur")).unwrap().count(), list.len());
 }
+
+#[test]
+fn reads_follow_files_renamed_or_removed_by_other_programs() {
+    let t = Tree::new("stale-read");
+    let inbox = t.inbox();
+    let a = block_on(inbox.append(NewMessage::new("Subject: a\r\n\r\na\r\n"))).unwrap();
+    let b = block_on(inbox.append(NewMessage::new("Subject: b\r\n\r\nb\r\n"))).unwrap();
+    // Reads use what the process knows; prime that knowledge.
+    assert_eq!(
+        &block_on(inbox.read(a.uid, None)).unwrap()[..],
+        b"Subject: a\r\n\r\na\r\n"
+    );
+    let cur = t.account_dir().join("cur");
+    let file_of = |subject: &str| {
+        names_in(&cur)
+            .into_iter()
+            .find(|n| {
+                fs::read(cur.join(n))
+                    .unwrap()
+                    .starts_with(subject.as_bytes())
+            })
+            .unwrap()
+    };
+    // A mail client sets a flag: the file gets another name behind the store's back.
+    let old = file_of("Subject: a");
+    let base = old.split(":2,").next().unwrap().to_owned();
+    fs::rename(cur.join(&old), cur.join(format!("{base}:2,F"))).unwrap();
+    assert_eq!(
+        &block_on(inbox.read(a.uid, None)).unwrap()[..],
+        b"Subject: a\r\n\r\na\r\n"
+    );
+    let list = block_on(inbox.list(&UidSet::single(a.uid))).unwrap();
+    assert!(
+        list[0].flags.has(SystemFlag::Flagged),
+        "the rename was noticed"
+    );
+    // Another program deletes a file: the read fails cleanly, the other message reads.
+    fs::remove_file(cur.join(file_of("Subject: b"))).unwrap();
+    assert!(block_on(inbox.read(b.uid, None)).is_err());
+    assert_eq!(block_on(inbox.status()).unwrap().messages, 1);
+    assert_eq!(
+        &block_on(inbox.read(a.uid, None)).unwrap()[..],
+        b"Subject: a\r\n\r\na\r\n"
+    );
+}

@@ -17,9 +17,7 @@ use super::index::{
 };
 use crate::error::{Error, Result};
 use crate::fsutil::{FileLock, sync_dir, unique_suffix, write_atomic};
-use crate::state::{
-    Entry, MboxState, bare_lf_count, crlf_normalize, lock, now_seconds, to_seconds,
-};
+use crate::state::{Entry, MboxState, bare_lf_count, lock, now_seconds, to_seconds};
 use crate::types::{
     ExpungeMode, FlagOp, Flags, MailboxName, ModSeq, StoreResult, Uid, UidSet, UidValidity,
     UniqueId,
@@ -900,15 +898,34 @@ impl MboxDir {
         uid: Uid,
         range: Option<std::ops::Range<u64>>,
     ) -> Result<Bytes> {
+        let locate = |st: &MboxState<FileInfo>| {
+            let e = st.get(uid)?;
+            Ok((
+                self.sub("cur").join(e.extra.file_name()),
+                e.size,
+                e.extra.raw_size,
+            ))
+        };
+        // First from what this process already knows, without looking at the index and the
+        // directories again (three system calls per message otherwise): a file name that went
+        // stale (flags changed or message removed by another process) is not found, and the
+        // second attempt refreshes.
+        let known = {
+            let c = lock(&self.cache);
+            match c.state.as_ref() {
+                Some(st) if st.uid_validity == expect && !c.force_scan => locate(st).ok(),
+                _ => None,
+            }
+        };
+        if let Some((path, size, raw_size)) = known {
+            match read_file(&path, size, raw_size, range.clone()) {
+                Ok(b) => return Ok(b),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err("read", &path, e)),
+            }
+        }
         for attempt in 0..2 {
-            let (path, size, raw_size) = self.read(Some(expect), |st| {
-                let e = st.get(uid)?;
-                Ok((
-                    self.sub("cur").join(e.extra.file_name()),
-                    e.size,
-                    e.extra.raw_size,
-                ))
-            })?;
+            let (path, size, raw_size) = self.read(Some(expect), locate)?;
             match read_file(&path, size, raw_size, range.clone()) {
                 Ok(b) => return Ok(b),
                 Err(e) if e.kind() == io::ErrorKind::NotFound && attempt == 0 => {
@@ -945,10 +962,12 @@ fn read_file(
         f.take(end - start).read_to_end(&mut buf)?;
         return Ok(Bytes::from(buf));
     }
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(usize::try_from(raw_size).unwrap_or(0));
     f.read_to_end(&mut buf)?;
+    // The index knows how many bare LFs there are (size - raw_size): no counting pass.
+    let extra = usize::try_from(size.saturating_sub(raw_size)).unwrap_or(0);
     Ok(crate::memory::slice(
-        crlf_normalize(Bytes::from(buf)),
+        crate::state::crlf_normalize_hinted(Bytes::from(buf), extra),
         range,
     ))
 }

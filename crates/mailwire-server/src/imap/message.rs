@@ -198,7 +198,10 @@ impl ParsedMessage {
             .filter(|f| f.is(&self.raw, field))
             .any(|f| {
                 needle.is_empty()
-                    || search::fold(&decode_words(f.raw_value(&self.raw))).contains(&needle)
+                    || search::contains(
+                        &search::fold(&decode_words(f.raw_value(&self.raw))),
+                        &needle,
+                    )
             })
     }
 
@@ -206,19 +209,22 @@ impl ParsedMessage {
     /// case-insensitively.
     pub fn matches_body(&self, needle: &str) -> bool {
         let needle = search::fold(needle);
-        self.body_text
-            .get_or_init(|| search::body_text(self.tree()))
-            .contains(&needle)
+        search::contains(
+            self.body_text
+                .get_or_init(|| search::body_text(self.tree())),
+            &needle,
+        )
     }
 
     /// `TEXT string`: like [`Self::matches_body`], also searching every header field (MIME
     /// fields included).
     pub fn matches_text(&self, needle: &str) -> bool {
         let folded = search::fold(needle);
-        self.header_text
-            .get_or_init(|| search::header_text(self.tree()))
-            .contains(&folded)
-            || self.matches_body(needle)
+        search::contains(
+            self.header_text
+                .get_or_init(|| search::header_text(self.tree())),
+            &folded,
+        ) || self.matches_body(needle)
     }
 
     /// The date of the `Date:` field as written, time and zone disregarded (`SENTBEFORE`,

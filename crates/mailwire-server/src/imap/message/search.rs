@@ -14,12 +14,56 @@ use super::tree::{Kind, Msg, Part};
 
 /// Lower-cases for case-insensitive matching.
 pub(crate) fn fold(s: &str) -> String {
-    s.to_lowercase()
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// Appends `s` folded as [`fold`] does, without a temporary string for ASCII text.
+fn push_folded(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
+/// Whether the folded `haystack` contains the folded `needle` (SIMD substring search).
+pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// Bytes to text: valid UTF-8 as it is (checked with the fast validator), anything else
+/// with U+FFFD for the bad sequences.
+fn utf8_text(bytes: std::borrow::Cow<'_, [u8]>) -> String {
+    match String::from_utf8(bytes.into_owned()) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
 }
 
 /// Decodes a text leaf into UTF-8 using its charset parameter. `limit`: decode at most this many
 /// octets of the encoded body (cut at a line end), for previews.
 pub(crate) fn part_text(part: &Part, src: &[u8], limit: Option<usize>) -> String {
+    match decode_text(part, src, limit) {
+        Text::Ascii(b) => utf8_text(b),
+        Text::Other(s) => s,
+    }
+}
+
+/// A text leaf's decoded content.
+enum Text<'a> {
+    /// ASCII only, in an ASCII-compatible charset: reads as it is.
+    Ascii(std::borrow::Cow<'a, [u8]>),
+    /// Converted from its charset.
+    Other(String),
+}
+
+fn decode_text<'a>(part: &Part, src: &'a [u8], limit: Option<usize>) -> Text<'a> {
     let mut body = src.get(part.body.clone()).unwrap_or_default();
     if let Some(limit) = limit {
         if body.len() > limit {
@@ -28,19 +72,22 @@ pub(crate) fn part_text(part: &Part, src: &[u8], limit: Option<usize>) -> String
         }
     }
     let Some(decoded) = decode_body(body, part.mime.encoding) else {
-        return String::new();
+        return Text::Other(String::new());
     };
     let charset = part.mime.param("charset");
     if decoded.is_ascii() && charset.is_none_or(ascii_compatible) {
         // ASCII text reads the same in every ASCII-compatible charset: skip the decoder, which
         // converts byte by byte.
-        return String::from_utf8_lossy(&decoded).into_owned();
+        return Text::Ascii(decoded);
     }
-    match charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
-    {
-        Some(decoder) => decoder(&decoded),
-        None => String::from_utf8_lossy(&decoded).into_owned(),
-    }
+    Text::Other(
+        match charset
+            .and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
+        {
+            Some(decoder) => decoder(&decoded),
+            None => utf8_text(decoded),
+        },
+    )
 }
 
 /// Whether ASCII bytes (without ESC) mean the same ASCII text in `charset`: true for the
@@ -82,7 +129,16 @@ pub(crate) fn body_text(msg: &Msg) -> String {
     let mut out = String::new();
     walk(msg, |part, owner| {
         if matches!(part.kind, Kind::Leaf) && &*part.mime.media_type == "text" {
-            out.push_str(&fold(&part_text(part, &owner.src, None)));
+            match decode_text(part, &owner.src, None) {
+                Text::Ascii(b) => {
+                    // ASCII is UTF-8 (never the empty fallback): copied once, lower-cased in
+                    // place.
+                    let start = out.len();
+                    out.push_str(std::str::from_utf8(&b).unwrap_or_default());
+                    out[start..].make_ascii_lowercase();
+                }
+                Text::Other(s) => push_folded(&mut out, &s),
+            }
             out.push('\n');
         }
         true
@@ -96,9 +152,9 @@ pub(crate) fn header_text(msg: &Msg) -> String {
     let mut out = String::new();
     walk(msg, |part, owner| {
         for f in &part.fields {
-            out.push_str(&fold(&String::from_utf8_lossy(f.name(&owner.src))));
+            push_folded(&mut out, &String::from_utf8_lossy(f.name(&owner.src)));
             out.push_str(": ");
-            out.push_str(&fold(&decode_words(f.raw_value(&owner.src))));
+            push_folded(&mut out, &decode_words(f.raw_value(&owner.src)));
             out.push('\n');
         }
         true
