@@ -312,24 +312,24 @@ pub(crate) fn crlf_normalize(data: Bytes) -> Bytes {
     if bare == 0 {
         return data;
     }
-    crlf_normalize_hinted(data, usize::try_from(bare).unwrap_or(0))
+    let mut out = Vec::with_capacity(data.len() + usize::try_from(bare).unwrap_or(0));
+    crlf_extend(&mut out, &data, 0);
+    Bytes::from(out)
 }
 
-/// [`crlf_normalize`] without the counting pass, when the number of bare LFs is already known
-/// (`bare`, a capacity hint only: a wrong one costs a reallocation or a copy, never a wrong
-/// result).
-pub(crate) fn crlf_normalize_hinted(data: Bytes, bare: usize) -> Bytes {
-    let mut out = Vec::with_capacity(data.len() + bare);
+/// Appends `data` to `out` with every bare LF turned into CRLF; `before` is the byte that
+/// preceded `data` (`0` at the start), so a file can be converted piece by piece.
+pub(crate) fn crlf_extend(out: &mut Vec<u8>, data: &[u8], before: u8) {
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', &data) {
-        if i == 0 || data[i - 1] != b'\r' {
+    for i in memchr::memchr_iter(b'\n', data) {
+        let prev = if i == 0 { before } else { data[i - 1] };
+        if prev != b'\r' {
             out.extend_from_slice(&data[start..i]);
             out.extend_from_slice(b"\r\n");
             start = i + 1;
         }
     }
     out.extend_from_slice(&data[start..]);
-    Bytes::from(out)
 }
 
 fn uid_of(n: u64) -> Uid {
@@ -385,9 +385,16 @@ mod tests {
         ] {
             let out = crlf_normalize(Bytes::copy_from_slice(input));
             assert_eq!(&out[..], want, "{:?}", String::from_utf8_lossy(input));
-            for hint in [0, 1, 100] {
-                let out = crlf_normalize_hinted(Bytes::copy_from_slice(input), hint);
-                assert_eq!(&out[..], want, "hint {hint}");
+            // Piece by piece, cut anywhere (a CR and its LF may land in different pieces).
+            for cut in 0..=input.len() {
+                let mut out = Vec::new();
+                crlf_extend(&mut out, &input[..cut], 0);
+                crlf_extend(
+                    &mut out,
+                    &input[cut..],
+                    if cut > 0 { input[cut - 1] } else { 0 },
+                );
+                assert_eq!(&out[..], want, "cut at {cut}");
             }
             assert_eq!(bare_lf_count(input), (want.len() - input.len()) as u64);
         }

@@ -962,14 +962,26 @@ fn read_file(
         f.take(end - start).read_to_end(&mut buf)?;
         return Ok(Bytes::from(buf));
     }
-    let mut buf = Vec::with_capacity(usize::try_from(raw_size).unwrap_or(0));
-    f.read_to_end(&mut buf)?;
-    // The index knows how many bare LFs there are (size - raw_size): no counting pass.
-    let extra = usize::try_from(size.saturating_sub(raw_size)).unwrap_or(0);
-    Ok(crate::memory::slice(
-        crate::state::crlf_normalize_hinted(Bytes::from(buf), extra),
-        range,
-    ))
+    // Bare LFs: read in pieces into a small buffer that stays in cache and write the CRLF
+    // form straight into the result (one pass over memory instead of two); the index knows
+    // the final size.
+    let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut piece = [0u8; 32 * 1024];
+    let mut last = 0u8;
+    loop {
+        let n = match f.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        crate::state::crlf_extend(&mut out, &piece[..n], last);
+        last = piece[n - 1];
+        if range.as_ref().is_some_and(|r| out.len() as u64 >= r.end) {
+            break; // the rest is not asked for
+        }
+    }
+    Ok(crate::memory::slice(Bytes::from(out), range))
 }
 
 /// Size with CRLF line ends, size on disk and modification time of a message file; `None` if it

@@ -101,7 +101,6 @@ pub struct ParsedMessage {
     fields: Vec<Field>,
     header: Range<usize>,
     tree: OnceLock<Msg>,
-    body_text: OnceLock<String>,
     header_text: OnceLock<String>,
 }
 
@@ -115,7 +114,6 @@ impl ParsedMessage {
             fields,
             header,
             tree: OnceLock::new(),
-            body_text: OnceLock::new(),
             header_text: OnceLock::new(),
         }
     }
@@ -208,12 +206,8 @@ impl ParsedMessage {
     /// `BODY string`: whether the decoded text of the message's text parts contains `needle`,
     /// case-insensitively.
     pub fn matches_body(&self, needle: &str) -> bool {
-        let needle = search::fold(needle);
-        search::contains(
-            self.body_text
-                .get_or_init(|| search::body_text(self.tree())),
-            &needle,
-        )
+        // The empty string is in every text, even a message without text parts.
+        needle.is_empty() || search::body_contains(self.tree(), &search::fold(needle))
     }
 
     /// `TEXT string`: like [`Self::matches_body`], also searching every header field (MIME

@@ -22,7 +22,7 @@ pub(crate) fn fold(s: &str) -> String {
 }
 
 /// Appends `s` folded as [`fold`] does, without a temporary string for ASCII text.
-fn push_folded(out: &mut String, s: &str) {
+pub(crate) fn push_folded(out: &mut String, s: &str) {
     if s.is_ascii() {
         let start = out.len();
         out.push_str(s);
@@ -124,26 +124,49 @@ pub(crate) fn walk<'a>(msg: &'a Msg, mut f: impl FnMut(&'a Part, &'a Msg) -> boo
     }
 }
 
-/// The folded, decoded text of every text leaf, separated by newlines.
-pub(crate) fn body_text(msg: &Msg) -> String {
-    let mut out = String::new();
+/// Whether the decoded text of some text leaf contains `needle` (already folded), stopping
+/// at the first leaf that does. ASCII leaves are folded a block at a time into a buffer that
+/// stays in cache, so matching a message costs no copy of its body.
+pub(crate) fn body_contains(msg: &Msg, needle: &str) -> bool {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let mut found = false;
     walk(msg, |part, owner| {
         if matches!(part.kind, Kind::Leaf) && &*part.mime.media_type == "text" {
-            match decode_text(part, &owner.src, None) {
-                Text::Ascii(b) => {
-                    // ASCII is UTF-8 (never the empty fallback): copied once, lower-cased in
-                    // place.
-                    let start = out.len();
-                    out.push_str(std::str::from_utf8(&b).unwrap_or_default());
-                    out[start..].make_ascii_lowercase();
-                }
-                Text::Other(s) => push_folded(&mut out, &s),
-            }
-            out.push('\n');
+            found = match decode_text(part, &owner.src, None) {
+                Text::Ascii(b) => ascii_contains(&b, &finder),
+                Text::Other(s) => finder.find(fold(&s).as_bytes()).is_some(),
+            };
         }
-        true
+        !found
     });
-    out
+    found
+}
+
+/// Whether ASCII `hay`, lower-cased, contains the finder's needle (lower-case already).
+fn ascii_contains(hay: &[u8], finder: &memchr::memmem::Finder<'_>) -> bool {
+    const BLOCK: usize = 16 * 1024;
+    const MAX_NEEDLE: usize = 1024;
+    let n = finder.needle().len();
+    if n > MAX_NEEDLE {
+        return finder.find(&hay.to_ascii_lowercase()).is_some();
+    }
+    let mut buf = [0u8; BLOCK + MAX_NEEDLE];
+    let mut start = 0;
+    loop {
+        // Each block overlaps the next by the needle's length less one, so a match across
+        // the seam is seen.
+        let end = (start + BLOCK + n).saturating_sub(1).min(hay.len());
+        let piece = &mut buf[..end - start];
+        piece.copy_from_slice(&hay[start..end]);
+        piece.make_ascii_lowercase();
+        if finder.find(piece).is_some() {
+            return true;
+        }
+        if end == hay.len() {
+            return false;
+        }
+        start += BLOCK;
+    }
 }
 
 /// The folded, decoded header fields of every part (for `TEXT`): each field as `name: value` on
@@ -160,4 +183,42 @@ pub(crate) fn header_text(msg: &Msg) -> String {
         true
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_contains;
+    use memchr::memmem::Finder;
+
+    #[test]
+    fn block_folding_finds_matches_anywhere_and_only_real_ones() {
+        // Long enough for several blocks; the needle placed across every seam region.
+        let filler = "lorem ipsum dolor sit amet ".repeat(2000);
+        for at in [
+            0,
+            1,
+            16 * 1024 - 5,
+            16 * 1024 - 1,
+            16 * 1024,
+            32 * 1024 - 3,
+            filler.len(),
+        ] {
+            let mut hay = filler.clone();
+            hay.insert_str(at, "Consectetur ADIPISCING");
+            let f = Finder::new(b"consectetur adipiscing");
+            assert!(ascii_contains(hay.as_bytes(), &f), "at {at}");
+        }
+        let f = Finder::new(b"consectetur adipiscing");
+        assert!(!ascii_contains(filler.as_bytes(), &f));
+        assert!(!ascii_contains(b"", &f));
+        assert!(!ascii_contains(b"consectetur adipiscin", &f));
+        // A needle longer than the block overlap takes the copying path, same answers.
+        let long = "x".repeat(2000);
+        let f = Finder::new(long.as_bytes());
+        assert!(ascii_contains(
+            format!("a{}b", long.to_uppercase()).as_bytes(),
+            &f
+        ));
+        assert!(!ascii_contains(&long.as_bytes()[1..], &f));
+    }
 }
