@@ -395,6 +395,15 @@ pub(crate) fn from_unix_seconds(secs: i64) -> SystemTime {
 #[cfg(test)]
 mod tests {
 
+    /// [`crlf_extend`] over `data` cut in two at `cut`, as a file read in pieces is converted.
+    fn in_two_pieces(data: &[u8], cut: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        crlf_extend(&mut out, &data[..cut], 0);
+        let before = if cut > 0 { data[cut - 1] } else { 0 };
+        crlf_extend(&mut out, &data[cut..], before);
+        out
+    }
+
     /// The plain definition the block-wise conversion must agree with.
     fn crlf_reference(data: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -433,14 +442,7 @@ mod tests {
                 "len {len}"
             );
             let cut = if len == 0 { 0 } else { next() as usize % len };
-            let mut out = Vec::new();
-            crlf_extend(&mut out, &data[..cut], 0);
-            crlf_extend(
-                &mut out,
-                &data[cut..],
-                if cut > 0 { data[cut - 1] } else { 0 },
-            );
-            assert_eq!(out, want, "len {len} cut {cut}");
+            assert_eq!(in_two_pieces(&data, cut), want, "len {len} cut {cut}");
         }
     }
 
@@ -459,14 +461,7 @@ mod tests {
             assert_eq!(&out[..], want, "{:?}", String::from_utf8_lossy(input));
             // Piece by piece, cut anywhere (a CR and its LF may land in different pieces).
             for cut in 0..=input.len() {
-                let mut out = Vec::new();
-                crlf_extend(&mut out, &input[..cut], 0);
-                crlf_extend(
-                    &mut out,
-                    &input[cut..],
-                    if cut > 0 { input[cut - 1] } else { 0 },
-                );
-                assert_eq!(&out[..], want, "cut at {cut}");
+                assert_eq!(&in_two_pieces(input, cut)[..], want, "cut at {cut}");
             }
             assert_eq!(bare_lf_count(input), (want.len() - input.len()) as u64);
         }
