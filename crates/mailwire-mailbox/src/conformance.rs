@@ -508,6 +508,19 @@ pub async fn messages_and_reads<S: Store>(store: &S) {
     assert_eq!(&crlf[..], b"Subject: lf\r\n\r\nbody\r\nend\r\n");
     let meta = inbox.list(&UidSet::single(lf.uid)).await.expect("list");
     assert_eq!(meta[0].size, crlf.len() as u64, "size is the CRLF size");
+    // `read_content` may keep bare LFs, but converted it is exactly what `read` gives.
+    for uid in [a.uid, b.uid, lf.uid] {
+        let content = inbox.read_content(uid).await.expect("read_content");
+        assert_eq!(
+            crate::state::crlf_normalize(content),
+            inbox.read(uid, None).await.expect("read"),
+            "read_content is read up to line ends"
+        );
+    }
+    assert_eq!(
+        inbox.read_content(missing).await.err().map(|e| e.kind()),
+        Some(ErrorKind::Nonexistent)
+    );
 }
 
 /// Flag updates (RFC 9051 §6.4.6) and modification sequences (RFC 7162 §3.1): a change gets a

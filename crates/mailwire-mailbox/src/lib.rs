@@ -255,6 +255,15 @@ pub trait Mailbox: Send + Sync + 'static {
         range: Option<Range<u64>>,
     ) -> impl Future<Output = Result<Bytes>> + Send;
 
+    /// A whole message for looking into its content (RFC 9051 §6.4.4 `SEARCH BODY`/`TEXT`),
+    /// never for sending: like [`Mailbox::read`] without a range, except that lines may end in a
+    /// bare LF where the store keeps them so, which saves converting every line of mail that
+    /// other programs delivered. Converting bare LFs to CRLF gives exactly what `read` gives.
+    /// The default is `read`.
+    fn read_content(&self, uid: Uid) -> impl Future<Output = Result<Bytes>> + Send {
+        self.read(uid, None)
+    }
+
     /// Appends a message (RFC 9051 §6.3.12) and returns its UID (RFC 4315 §3 `APPENDUID`).
     /// The message is durable when this returns. Fails with [`Error::OverQuota`] if it does
     /// not fit the account's quota.

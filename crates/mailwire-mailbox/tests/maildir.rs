@@ -164,6 +164,11 @@ fn mail_delivered_by_other_programs_gets_uids() {
     assert_eq!(m.unique_id.as_str(), "1700000000.M1P1.mda");
     let body = block_on(inbox.read(m.uid, None)).unwrap();
     assert_eq!(&body[..], b"Subject: lf\r\n\r\nline\r\n", "read gives CRLF");
+    assert_eq!(
+        &block_on(inbox.read_content(m.uid)).unwrap()[..],
+        b"Subject: lf\n\nline\n",
+        "read_content gives the file as it is"
+    );
     assert_eq!(m.size, body.len() as u64, "the size counts CRLF");
     assert_eq!(
         &block_on(inbox.read(m.uid, Some(13..17))).unwrap()[..],

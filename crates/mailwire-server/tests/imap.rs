@@ -1704,3 +1704,63 @@ fn an_account_without_limits_has_no_quota_root() {
     let out = h.send("b GETQUOTA \"\"\r\n");
     assert_eq!(out, "b NO [NONEXISTENT] no such quota root\r\n");
 }
+
+#[test]
+fn search_looks_into_mail_delivered_with_bare_lf() {
+    use mailwire_mailbox::maildir::{MaildirOptions, MaildirStore};
+    use mailwire_mailbox::users::{PasswordParams, UsersFile};
+    let dir = std::env::temp_dir().join(format!("mailwire-imap-lf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join("mail/alice").join(sub)).unwrap();
+    }
+    UsersFile::new(dir.join("users"))
+        .with_params(PasswordParams::INSECURE_FOR_TESTS)
+        .add_user(
+            "alice",
+            mailwire_core::Secret::new("secret"),
+            Quota::UNLIMITED,
+        )
+        .unwrap();
+    // As an MDA writes it: bare LF line ends (SEARCH reads it as stored, FETCH as CRLF).
+    std::fs::write(
+        dir.join("mail/alice/new/1700000000.M1P1.mda"),
+        "From: a@example.org\nSubject: lf\n\nfirst line\nSecond Line\n",
+    )
+    .unwrap();
+    let store = Arc::new(MaildirStore::new(
+        dir.join("mail"),
+        UsersFile::new(dir.join("users")),
+        MaildirOptions::default(),
+    ));
+    let mut h = Harness::new(
+        &ImapServer::new(store, options()),
+        info("127.0.0.1:5000", false),
+    );
+    h.login();
+    h.select("INBOX");
+    for (q, hit) in [
+        ("BODY \"second line\"", true),
+        ("TEXT \"subject: lf\"", true),
+        ("FROM a@example BODY first", true),
+        ("BODY \"line second\"", false),
+        // A string with a line break matches the CRLF form the client sees.
+        ("BODY {17+}\r\nline\r\nsecond line", true),
+        ("BODY {16+}\r\nline\nsecond line", false),
+    ] {
+        let out = h.send(&format!("s SEARCH {q}\r\n"));
+        let want = if hit {
+            "* SEARCH 1\r\n"
+        } else {
+            "* SEARCH\r\n"
+        };
+        assert!(out.starts_with(want), "{q}: {out}");
+        assert!(out.ends_with("s OK SEARCH completed\r\n"), "{q}: {out}");
+    }
+    let out = h.send("f FETCH 1 BODY.PEEK[TEXT]\r\n");
+    assert!(
+        out.contains("{25}\r\nfirst line\r\nSecond Line\r\n)"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -897,6 +897,7 @@ impl MboxDir {
         expect: UidValidity,
         uid: Uid,
         range: Option<std::ops::Range<u64>>,
+        crlf: bool,
     ) -> Result<Bytes> {
         let locate = |st: &MboxState<FileInfo>| {
             let e = st.get(uid)?;
@@ -918,7 +919,7 @@ impl MboxDir {
             }
         };
         if let Some((path, size, raw_size)) = known {
-            match read_file(&path, size, raw_size, range.clone()) {
+            match read_file(&path, size, raw_size, range.clone(), crlf) {
                 Ok(b) => return Ok(b),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io_err("read", &path, e)),
@@ -926,7 +927,7 @@ impl MboxDir {
         }
         for attempt in 0..2 {
             let (path, size, raw_size) = self.read(Some(expect), locate)?;
-            match read_file(&path, size, raw_size, range.clone()) {
+            match read_file(&path, size, raw_size, range.clone(), crlf) {
                 Ok(b) => return Ok(b),
                 Err(e) if e.kind() == io::ErrorKind::NotFound && attempt == 0 => {
                     // Renamed or removed by another program: look at the directory again.
@@ -942,14 +943,17 @@ impl MboxDir {
     }
 }
 
+/// Reads a message file: whole or a range of its CRLF form. Without `crlf` (whole messages
+/// only), the bytes as stored.
 fn read_file(
     path: &Path,
     size: u64,
     raw_size: u64,
     range: Option<std::ops::Range<u64>>,
+    crlf: bool,
 ) -> io::Result<Bytes> {
     let mut f = File::open(path)?;
-    if size == raw_size {
+    if size == raw_size || (!crlf && range.is_none()) {
         let (start, end) = match &range {
             None => (0, raw_size),
             Some(r) => {

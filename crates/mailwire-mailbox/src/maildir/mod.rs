@@ -765,7 +765,13 @@ impl Mailbox for MaildirMailbox {
     }
 
     async fn read(&self, uid: Uid, range: Option<Range<u64>>) -> Result<Bytes> {
-        self.with(move |m, v| m.read_message(v, uid, range)).await
+        self.with(move |m, v| m.read_message(v, uid, range, true))
+            .await
+    }
+
+    async fn read_content(&self, uid: Uid) -> Result<Bytes> {
+        self.with(move |m, v| m.read_message(v, uid, None, false))
+            .await
     }
 
     async fn append(&self, message: NewMessage) -> Result<Appended> {

@@ -677,6 +677,17 @@ impl<S: Store> ImapSession<S> {
         Ok(Loaded::Whole(Box::new(self.read_whole(uid).await?)))
     }
 
+    /// A whole message for SEARCH, parsed: as the store keeps it, bare LFs and all
+    /// (`Mailbox::read_content`), which the parser reads the same and saves converting every
+    /// line. Never sent to the client.
+    pub(super) async fn read_content(&self, uid: Uid) -> Result<Loaded, mailwire_mailbox::Error> {
+        let Some(sel) = self.selected() else {
+            return Err(mailwire_mailbox::Error::MessageNotFound { uid });
+        };
+        let raw = sel.mailbox.read_content(uid).await?;
+        Ok(Loaded::Whole(Box::new(ParsedMessage::new(raw))))
+    }
+
     /// A whole message, parsed.
     async fn read_whole(&self, uid: Uid) -> Result<ParsedMessage, mailwire_mailbox::Error> {
         let Some(sel) = self.selected() else {

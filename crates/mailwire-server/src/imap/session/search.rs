@@ -63,6 +63,20 @@ fn key_content(key: &SearchKey<'_>) -> Content {
     }
 }
 
+/// Whether a `BODY` or `TEXT` string holds a CR or LF: such a key must see the message's CRLF
+/// form, not bare LFs as stored (RFC 9051 §6.4.4 matches against the message as sent).
+fn needs_crlf(key: &SearchKey<'_>) -> bool {
+    match key {
+        SearchKey::Body(v) | SearchKey::Text(v) => {
+            v.as_bytes().iter().any(|&b| b == b'\r' || b == b'\n')
+        }
+        SearchKey::Not(k) => needs_crlf(k),
+        SearchKey::Or(a, b) => needs_crlf(a) || needs_crlf(b),
+        SearchKey::And(keys) => keys.iter().any(needs_crlf),
+        _ => false,
+    }
+}
+
 /// Whether the keys use a key this server does not support (OBJECTID, Gmail).
 fn unsupported(key: &SearchKey<'_>) -> bool {
     match key {
@@ -255,6 +269,7 @@ impl<S: Store> ImapSession<S> {
             }
         };
         let content = keys.iter().map(key_content).max().unwrap_or(Content::None);
+        let as_stored = content == Content::Full && !keys.iter().any(needs_crlf);
         let mut out = Vec::new();
         for meta in metas {
             let (seq, recent) = match self.selected() {
@@ -277,7 +292,12 @@ impl<S: Store> ImapSession<S> {
             let keep = match verdict {
                 Some(v) => v,
                 None => {
-                    let msg = match self.read_message(c.meta.uid, c.meta.size, content).await {
+                    let loaded = if as_stored {
+                        self.read_content(c.meta.uid).await
+                    } else {
+                        self.read_message(c.meta.uid, c.meta.size, content).await
+                    };
+                    let msg = match loaded {
                         Ok(m) => m,
                         // Expunged meanwhile: it does not match.
                         Err(_) => continue,
