@@ -907,32 +907,30 @@ impl MboxDir {
                 e.extra.raw_size,
             ))
         };
-        // First from what this process already knows, without looking at the index and the
-        // directories again (three system calls per message otherwise): a file name that went
-        // stale (flags changed or message removed by another process) is not found, and the
-        // second attempt refreshes.
-        let known = {
-            let c = lock(&self.cache);
-            match c.state.as_ref() {
-                Some(st) if st.uid_validity == expect && !c.force_scan => locate(st).ok(),
-                _ => None,
-            }
-        };
-        if let Some((path, size, raw_size)) = known {
+        // Attempt 0 trusts what this process already knows, without looking at the index and
+        // the directories again (three system calls per message otherwise); a file name gone
+        // stale (flags changed or message removed by another process) is not found, attempt 1
+        // refreshes and attempt 2 rescans the directories too.
+        for attempt in 0..3 {
+            let found = if attempt == 0 {
+                let c = lock(&self.cache);
+                match c.state.as_ref() {
+                    Some(st) if st.uid_validity == expect && !c.force_scan => locate(st).ok(),
+                    _ => None,
+                }
+            } else {
+                Some(self.read(Some(expect), locate)?)
+            };
+            let Some((path, size, raw_size)) = found else {
+                continue;
+            };
             match read_file(&path, size, raw_size, range.clone(), crlf) {
                 Ok(b) => return Ok(b),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err("read", &path, e)),
-            }
-        }
-        for attempt in 0..2 {
-            let (path, size, raw_size) = self.read(Some(expect), locate)?;
-            match read_file(&path, size, raw_size, range.clone(), crlf) {
-                Ok(b) => return Ok(b),
-                Err(e) if e.kind() == io::ErrorKind::NotFound && attempt == 0 => {
+                Err(e) if e.kind() == io::ErrorKind::NotFound && attempt == 1 => {
                     // Renamed or removed by another program: look at the directory again.
                     lock(&self.cache).force_scan = true;
                 }
+                Err(e) if e.kind() == io::ErrorKind::NotFound && attempt == 0 => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
                     return Err(Error::MessageNotFound { uid });
                 }

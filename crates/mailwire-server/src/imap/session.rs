@@ -466,12 +466,31 @@ impl<S: Store> ImapSession<S> {
         if !added {
             return;
         }
-        let read_only = sel.read_only;
-        let defined = defined_flags(&sel.keywords);
-        let permanent = permanent_flags(&defined, read_only);
+        let (keywords, read_only) = (sel.keywords.clone(), sel.read_only);
+        // A read-only selection has no permanent flags, and said so at SELECT already.
+        self.send_flag_lists(&keywords, read_only, !read_only);
+    }
+
+    /// `FLAGS` (the system flags, the usual `$` keywords and `keywords`) and, with `permanent`,
+    /// `OK [PERMANENTFLAGS ...]` (RFC 9051 §7.3.5, §7.1), as SELECT sends them.
+    pub(super) fn send_flag_lists(
+        &mut self,
+        keywords: &mailwire_mailbox::Flags,
+        read_only: bool,
+        permanent: bool,
+    ) {
+        let defined = defined_flags(keywords);
+        let perm = permanent_flags(&defined, read_only);
         self.data(Data::Flags(defined));
-        if !read_only {
-            self.untagged_ok(Some(Code::PermanentFlags(permanent)), "flags permitted");
+        if permanent {
+            self.untagged_ok(
+                Some(Code::PermanentFlags(perm)),
+                if read_only {
+                    "no permanent flags permitted"
+                } else {
+                    "flags permitted"
+                },
+            );
         }
     }
 

@@ -568,7 +568,7 @@ impl<S: Store> ImapSession<S> {
             || (job.summary == Summarize::Full
                 && cached.as_ref().is_none_or(|s| s.body_structure().is_none()));
         let full = if need_full {
-            Some(self.read_whole(uid).await?)
+            Some(self.read_whole(uid, false).await?)
         } else {
             None
         };
@@ -674,26 +674,26 @@ impl<S: Store> ImapSession<S> {
         if level == Content::Header {
             return Ok(Loaded::Header(self.summary(uid, size).await?));
         }
-        Ok(Loaded::Whole(Box::new(self.read_whole(uid).await?)))
+        Ok(Loaded::Whole(Box::new(self.read_whole(uid, false).await?)))
     }
 
-    /// A whole message for SEARCH, parsed: as the store keeps it, bare LFs and all
-    /// (`Mailbox::read_content`), which the parser reads the same and saves converting every
-    /// line. Never sent to the client.
-    pub(super) async fn read_content(&self, uid: Uid) -> Result<Loaded, mailwire_mailbox::Error> {
+    /// A whole message, parsed. `as_stored` (for SEARCH, never sent to the client): as the
+    /// store keeps it, bare LFs and all (`Mailbox::read_content`), which the parser reads the
+    /// same and saves converting every line.
+    pub(super) async fn read_whole(
+        &self,
+        uid: Uid,
+        as_stored: bool,
+    ) -> Result<ParsedMessage, mailwire_mailbox::Error> {
         let Some(sel) = self.selected() else {
             return Err(mailwire_mailbox::Error::MessageNotFound { uid });
         };
-        let raw = sel.mailbox.read_content(uid).await?;
-        Ok(Loaded::Whole(Box::new(ParsedMessage::new(raw))))
-    }
-
-    /// A whole message, parsed.
-    async fn read_whole(&self, uid: Uid) -> Result<ParsedMessage, mailwire_mailbox::Error> {
-        let Some(sel) = self.selected() else {
-            return Err(mailwire_mailbox::Error::MessageNotFound { uid });
+        let raw = if as_stored {
+            sel.mailbox.read_content(uid).await?
+        } else {
+            sel.mailbox.read(uid, None).await?
         };
-        Ok(ParsedMessage::new(sel.mailbox.read(uid, None).await?))
+        Ok(ParsedMessage::new(raw))
     }
 
     /// The parts of one message's FETCH response and the bytes of message data in them.

@@ -19,7 +19,7 @@ use mailwire_mailbox::{
 };
 
 use super::super::cache::{SelectSnapshot, select_key};
-use super::super::convert::{date_time_in, defined_flags, flags_in, permanent_flags};
+use super::super::convert::{date_time_in, flags_in};
 use super::super::error::{Completion, store_error};
 use super::super::names::{self, NameError, Pattern};
 use super::super::view::{SeqMap, View, uid_sequence_set, uid_set_of};
@@ -175,18 +175,8 @@ impl<S: Store> ImapSession<S> {
         let first_unseen = snap.first_unseen;
         let in_use = snap.keywords.clone();
         drop(snap);
-        let keywords = in_use.clone();
-        let defined = defined_flags(&in_use);
-        let permanent = permanent_flags(&defined, read_only);
-        self.data(Data::Flags(defined));
-        self.untagged_ok(
-            Some(Code::PermanentFlags(permanent)),
-            if read_only {
-                "no permanent flags permitted"
-            } else {
-                "flags permitted"
-            },
-        );
+        self.send_flag_lists(&in_use, read_only, true);
+        let keywords = in_use;
         self.data(Data::Exists(exists));
         if !self.enabled.rev2 {
             self.data(Data::Recent(0));

@@ -293,7 +293,9 @@ impl<S: Store> ImapSession<S> {
                 Some(v) => v,
                 None => {
                     let loaded = if as_stored {
-                        self.read_content(c.meta.uid).await
+                        self.read_whole(c.meta.uid, true)
+                            .await
+                            .map(|m| Loaded::Whole(Box::new(m)))
                     } else {
                         self.read_message(c.meta.uid, c.meta.size, content).await
                     };
