@@ -12,6 +12,8 @@
 # memory (PSS) per connection and the time for one APPEND's EXISTS to reach all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 messages="${1:-10000}" clients="${2:-100}" idle="${3:-10000}"
 
 cargo build -q --release -p mailwire -p mailwire-benches --bin mailwire --bin imap-load
@@ -60,24 +62,8 @@ for _ in $(seq 1 100); do [[ -s "$work/dovecot/run/master.pid" ]] && (exec 3<>/d
 dovecot_pid="$(cat "$work/dovecot/run/master.pid")"
 
 # mailwire with the same mailbox.
-printf 'secret\n' | "$bin" user add alice --data-dir "$work/mw" --password-stdin >/dev/null 2>&1
-mkdir -p "$work/mw/mail/alice"/{cur,tmp}
-cp -r "$work/maildrop/new" "$work/mw/mail/alice/new"
-mkfifo "$work/out"
-MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --imap-port 0 \
-  --imaps-port off --pop3-port off --pop3s-port off --no-demo --failed-login-delay 0 \
-  --max-connections 1000000 --max-connections-per-ip 1000000 \
-  >"$work/out" 2>"$work/mw.err" &
-mw_pid=$!
-exec 3<"$work/out"
-ready=0 mw_addr=""
-while IFS= read -r line <&3; do
-  case "$line" in
-    "listening imap "*) mw_addr="${line#listening imap }" ;;
-    ready) ready=1; break ;;
-  esac
-done
-if [[ $ready != 1 ]]; then echo "mailwire serve did not start:" >&2; cat "$work/mw.err" >&2; exit 1; fi
+start_mailwire imap --imap-port 0 --imaps-port off --pop3-port off --pop3s-port off \
+  --max-connections 1000000 --max-connections-per-ip 1000000
 
 
 run() { # name addr pid
@@ -90,21 +76,12 @@ run() { # name addr pid
 run dovecot 127.0.0.1:20143 "$dovecot_pid"
 run mailwire "$mw_addr" "$mw_pid"
 
-val() { awk -v k="$2" '$1==k {print $2}' "$work/$1.txt"; }
 printf '\n%s\n\n' "IMAP: mailwire $("$bin" --version | cut -d' ' -f2) vs Dovecot $(dovecot --version | cut -d' ' -f1), $messages messages, $(nproc) cores"
-printf '| %-52s | %12s | %12s | %7s |\n' "measure" "Dovecot" "mailwire" "ratio"
-printf '|%s|%s|%s|%s|\n' "------------------------------------------------------" "--------------" "--------------" "---------"
-row() { # label key higher-is-better(1|0)
-  local d m r
-  d="$(val dovecot "$2")" m="$(val mailwire "$2")"
-  if [[ "$3" == 1 ]]; then r="$(awk -v a="$m" -v b="$d" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-"}')"
-  else r="$(awk -v a="$d" -v b="$m" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-"}')"; fi
-  printf '| %-52s | %12s | %12s | %7s |\n' "$1" "$d" "$m" "$r"
-}
-row "FETCH 1:* (UID FLAGS SIZE ENVELOPE BODYSTRUCTURE), msgs/s" meta_msgs_per_sec 1
-row "FETCH 1:* BODY.PEEK[], msgs/s" bodies_msgs_per_sec 1
-row "SEARCH SUBJECT (headers), ms (lower)" search_header_ms 0
-row "SEARCH BODY (bodies), ms (lower)" search_body_ms 0
-row "$clients concurrent mixed clients, clients/s" mixed_clients_per_sec 1
-row "memory per idle connection, KiB PSS (lower)" idle_kib_per_connection 0
-row "IDLE push to all $idle idlers, ms (lower)" idle_push_all_ms 0
+table_head 52
+row 52 "FETCH 1:* (UID FLAGS SIZE ENVELOPE BODYSTRUCTURE), msgs/s" meta_msgs_per_sec 1
+row 52 "FETCH 1:* BODY.PEEK[], msgs/s" bodies_msgs_per_sec 1
+row 52 "SEARCH SUBJECT (headers), ms (lower)" search_header_ms 0
+row 52 "SEARCH BODY (bodies), ms (lower)" search_body_ms 0
+row 52 "$clients concurrent mixed clients, clients/s" mixed_clients_per_sec 1
+row 52 "memory per idle connection, KiB PSS (lower)" idle_kib_per_connection 0
+row 52 "IDLE push to all $idle idlers, ms (lower)" idle_push_all_ms 0

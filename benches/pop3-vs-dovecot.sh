@@ -12,6 +12,8 @@
 # logged-in connection over IDLE connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 messages="${1:-10000}" sessions="${2:-100}" idle="${3:-500}"
 
 cargo build -q --release -p mailwire -p mailwire-benches --bin mailwire --bin pop3-load
@@ -39,24 +41,8 @@ chown -R vmail:vmail "$work/dovecot/mail/alice"
 dovecot_pid="$(cat "$work/dovecot/run/master.pid")"
 
 # mailwire with the same maildrop.
-printf 'secret\n' | "$bin" user add alice --data-dir "$work/mw" --password-stdin >/dev/null 2>&1
-mkdir -p "$work/mw/mail/alice"/{cur,tmp}
-cp -r "$work/maildrop/new" "$work/mw/mail/alice/new"
-mkfifo "$work/out"
-MAILWIRE_LOG=warn "$bin" serve --data-dir "$work/mw" --bind 127.0.0.1 --pop3-port 0 \
-  --pop3s-port off --imap-port off --imaps-port off --pop3-no-lock --no-demo \
-  --failed-login-delay 0 --max-connections 100000 --max-connections-per-ip 100000 \
-  >"$work/out" 2>"$work/mw.err" &
-mw_pid=$!
-exec 3<"$work/out"
-ready=0 mw_addr=""
-while IFS= read -r line <&3; do
-  case "$line" in
-    "listening pop3 "*) mw_addr="${line#listening pop3 }" ;;
-    ready) ready=1; break ;;
-  esac
-done
-if [[ $ready != 1 ]]; then echo "mailwire serve did not start:" >&2; cat "$work/mw.err" >&2; exit 1; fi
+start_mailwire pop3 --pop3-port 0 --pop3s-port off --imap-port off --imaps-port off --pop3-no-lock \
+  --max-connections 100000 --max-connections-per-ip 100000
 
 
 run() { # name addr pid
@@ -69,19 +55,10 @@ run() { # name addr pid
 run dovecot 127.0.0.1:20110 "$dovecot_pid"
 run mailwire "$mw_addr" "$mw_pid"
 
-val() { awk -v k="$2" '$1==k {print $2}' "$work/$1.txt"; }
 printf '\n%s\n\n' "POP3: mailwire $("$bin" --version | cut -d' ' -f2) vs Dovecot $(dovecot --version | cut -d' ' -f1), $messages messages ($(val mailwire download_mib) MiB), $(nproc) cores"
-printf '| %-44s | %12s | %12s | %7s |\n' "measure" "Dovecot" "mailwire" "ratio"
-printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "--------------" "--------------" "---------"
-row() { # label key higher-is-better(1|0)
-  local d m r
-  d="$(val dovecot "$2")" m="$(val mailwire "$2")"
-  if [[ "$3" == 1 ]]; then r="$(awk -v a="$m" -v b="$d" 'BEGIN{printf "%.1fx", a/b}')"
-  else r="$(awk -v a="$d" -v b="$m" 'BEGIN{ if (b>0) printf "%.1fx", a/b; else print "-"}')"; fi
-  printf '| %-44s | %12s | %12s | %7s |\n' "$1" "$d" "$m" "$r"
-}
-row "download all, one session (msgs/s)" download_msgs_per_sec 1
-row "download all, one session (MiB/s)" download_mib_per_sec 1
-row "$sessions concurrent sessions (sessions/s)" concurrent_sessions_per_sec 1
-row "$sessions concurrent sessions (MiB/s)" concurrent_mib_per_sec 1
-row "memory per idle connection (KiB PSS, lower)" idle_kib_per_connection 0
+table_head 44
+row 44 "download all, one session (msgs/s)" download_msgs_per_sec 1
+row 44 "download all, one session (MiB/s)" download_mib_per_sec 1
+row 44 "$sessions concurrent sessions (sessions/s)" concurrent_sessions_per_sec 1
+row 44 "$sessions concurrent sessions (MiB/s)" concurrent_mib_per_sec 1
+row 44 "memory per idle connection (KiB PSS, lower)" idle_kib_per_connection 0
