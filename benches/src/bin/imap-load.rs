@@ -3,7 +3,10 @@
 //!
 //! ```text
 //! imap-load ADDR USER PASSWORD [--clients 100] [--idle 1000] [--pids PID,PID...]
+//!           [--phases idle,meta,bodies,search,mixed]
 //! ```
+//!
+//! `--phases` runs only the named phases (all by default), e.g. `--phases bodies` to profile one.
 //!
 //! Phases, each printed as `key value` lines:
 //! 0. `idle` (first, before other phases leave freed memory in the server's allocator): opens
@@ -23,7 +26,7 @@ use mailwire_benches::load::{arg_value, pss_kib};
 use mailwire_core::{Interrupt, Io, Secret};
 use mailwire_imap::client::{Connection, Event, Options};
 use mailwire_imap::codec::{Options as DecodeOptions, decode_command};
-use mailwire_imap::types::{CommandBody, Data, IntoStatic, StatusKind, Tag};
+use mailwire_imap::types::{CommandBody, Data, IntoStatic, MessageDataItem, StatusKind, Tag};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -40,6 +43,7 @@ struct Client {
 struct Outcome {
     ok: bool,
     fetches: u64,
+    literal_bytes: u64,
     exists: Option<u32>,
     search_hits: usize,
 }
@@ -75,7 +79,15 @@ impl Client {
             match self.conn.next() {
                 Ok(ev) => {
                     match &ev {
-                        Event::Data(Data::Fetch { .. }) => out.fetches += 1,
+                        Event::Data(Data::Fetch { items, .. }) => {
+                            out.fetches += 1;
+                            for item in items.iter() {
+                                if let MessageDataItem::BodySection { data, .. } = item {
+                                    out.literal_bytes +=
+                                        data.as_bytes().map_or(0, |d| d.len() as u64);
+                                }
+                            }
+                        }
                         Event::Data(Data::Exists(n)) => out.exists = Some(*n),
                         Event::Data(Data::Search(v)) => out.search_hits += v.len(),
                         Event::Completed { kind, .. } => out.ok = *kind == StatusKind::Ok,
@@ -133,7 +145,10 @@ async fn session(addr: &str, user: &str, pass: &str) -> Result<(Client, u32)> {
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 4 {
-        eprintln!("usage: imap-load ADDR USER PASSWORD [--clients N] [--idle N] [--pids PID,PID]");
+        eprintln!(
+            "usage: imap-load ADDR USER PASSWORD [--clients N] [--idle N] [--pids PID,PID] \
+             [--phases idle,meta,bodies,search,mixed]"
+        );
         std::process::exit(2);
     }
     let (addr, user, pass) = (args[1].clone(), args[2].clone(), args[3].clone());
@@ -146,9 +161,15 @@ async fn main() -> Result<()> {
     let pids: Vec<u32> = arg_value(&args, "--pids")
         .map(|v| v.split(',').filter_map(|p| p.parse().ok()).collect())
         .unwrap_or_default();
+    let phases = arg_value(&args, "--phases");
+    let phase = |name: &str| {
+        phases
+            .as_ref()
+            .is_none_or(|p| p.split(',').any(|q| q == name))
+    };
 
     // 0. Idle connections and the IDLE push.
-    if idle > 0 {
+    if idle > 0 && phase("idle") {
         let before = pss_kib(&pids);
         let mut idlers = Vec::with_capacity(idle);
         // Connect in batches so neither side's accept queue overflows.
@@ -213,33 +234,46 @@ async fn main() -> Result<()> {
 
     // 1. Metadata of every message.
     let (mut c, exists) = session(&addr, &user, &pass).await?;
-    let t = Instant::now();
-    let meta = c
-        .run(cmd(
-            "FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE)",
-        ))
-        .await?;
-    let secs = t.elapsed().as_secs_f64();
     println!("messages {exists}");
-    println!("meta_seconds {secs:.3}");
-    println!("meta_msgs_per_sec {:.0}", meta.fetches as f64 / secs);
+    if phase("meta") {
+        let t = Instant::now();
+        let meta = c
+            .run(cmd(
+                "FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE)",
+            ))
+            .await?;
+        let secs = t.elapsed().as_secs_f64();
+        println!("meta_seconds {secs:.3}");
+        println!("meta_msgs_per_sec {:.0}", meta.fetches as f64 / secs);
+    }
 
     // 2. Every body.
-    let t = Instant::now();
-    let bodies = c.run(cmd("FETCH 1:* BODY.PEEK[]")).await?;
-    let secs = t.elapsed().as_secs_f64();
-    println!("bodies_seconds {secs:.3}");
-    println!("bodies_msgs_per_sec {:.0}", bodies.fetches as f64 / secs);
+    if phase("bodies") {
+        let t = Instant::now();
+        let bodies = c.run(cmd("FETCH 1:* BODY.PEEK[]")).await?;
+        let secs = t.elapsed().as_secs_f64();
+        println!("bodies_seconds {secs:.3}");
+        println!("bodies_msgs_per_sec {:.0}", bodies.fetches as f64 / secs);
+        println!(
+            "bodies_mib_per_sec {:.1}",
+            bodies.literal_bytes as f64 / secs / 1048576.0
+        );
+    }
 
     // 3. SEARCH over headers and bodies.
-    let t = Instant::now();
-    let h = c.run(cmd("SEARCH SUBJECT \"message 777\"")).await?;
-    println!("search_header_ms {:.1}", t.elapsed().as_secs_f64() * 1e3);
-    let t = Instant::now();
-    let b = c.run(cmd("SEARCH BODY \"consectetur adipiscing\"")).await?;
-    println!("search_body_ms {:.1}", t.elapsed().as_secs_f64() * 1e3);
-    println!("search_hits {} {}", h.search_hits, b.search_hits);
+    if phase("search") {
+        let t = Instant::now();
+        let h = c.run(cmd("SEARCH SUBJECT \"message 777\"")).await?;
+        println!("search_header_ms {:.1}", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let b = c.run(cmd("SEARCH BODY \"consectetur adipiscing\"")).await?;
+        println!("search_body_ms {:.1}", t.elapsed().as_secs_f64() * 1e3);
+        println!("search_hits {} {}", h.search_hits, b.search_hits);
+    }
     c.run(cmd("LOGOUT")).await.ok();
+    if !phase("mixed") {
+        return Ok(());
+    }
 
     // 4. Mixed concurrent clients.
     let t = Instant::now();

@@ -302,7 +302,7 @@ impl Connection {
             Response::Data(Data::Enabled(caps)) => self.enabled.record(caps),
             _ => {}
         }
-        self.output.extend_from_slice(&response.encode().dump());
+        response.encode_into(&mut self.output);
         Ok(())
     }
 
@@ -329,7 +329,7 @@ impl Connection {
             code,
             text: Text::new(text.as_bytes()).unwrap_or_else(|_| Text::empty()),
         };
-        self.output.extend_from_slice(&status.encode().dump());
+        status.encode_into(&mut self.output);
         let ok = kind == StatusKind::Ok;
         match pending.body {
             CommandBody::Login { .. } | CommandBody::Authenticate { .. } if ok => {
@@ -412,6 +412,13 @@ impl Connection {
         }
     }
 
+    /// Makes room for at least `additional` more octets of output, so that a driver producing a
+    /// known amount (a FETCH of message bodies) does not grow the buffer step by step, copying
+    /// it each time. Only a hint: output never needs it.
+    pub fn reserve_output(&mut self, additional: usize) {
+        self.output.reserve(additional);
+    }
+
     fn has_output(&self) -> bool {
         !self.output.is_empty() || self.compress.has_wire()
     }
@@ -457,7 +464,7 @@ impl Connection {
             },
             None => Status::Untagged { kind, code, text },
         };
-        self.output.extend_from_slice(&status.encode().dump());
+        status.encode_into(&mut self.output);
     }
 
     fn reject(&mut self, tag: Option<Tag<'static>>, reason: RejectReason) {
@@ -486,7 +493,7 @@ impl Connection {
                 code: None,
                 text: Text::new(&b"Too many errors"[..]).unwrap_or_else(|_| Text::empty()),
             };
-            self.output.extend_from_slice(&bye.encode().dump());
+            bye.encode_into(&mut self.output);
             self.closing = true;
         }
     }

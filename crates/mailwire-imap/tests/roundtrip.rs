@@ -79,6 +79,9 @@ proptest! {
         prop_assert_eq!(&back, &c, "wire: {:?}", show(&wire));
         prop_assert_eq!(show(&back.encode().dump()), show(&wire));
         check_fragments(&c)?;
+        let mut flat = Vec::new();
+        c.encode_into(&mut flat);
+        prop_assert_eq!(show(&flat), show(&wire));
     }
 
     #[test]
@@ -90,6 +93,11 @@ proptest! {
         prop_assert_eq!(&back, &r, "wire: {:?}", show(&wire));
         prop_assert_eq!(show(&back.encode().dump()), show(&wire));
         check_fragments(&r)?;
+        // The flat encoding a server uses gives the same bytes, after what the buffer held.
+        let mut flat = b"* OK before\r\n".to_vec();
+        r.encode_into(&mut flat);
+        prop_assert_eq!(show(&flat[13..]), show(&wire));
+        prop_assert_eq!(&flat[..13], b"* OK before\r\n");
     }
 
     #[test]

@@ -122,6 +122,8 @@ fn has_quoted_special(s: &[u8]) -> bool {
 pub struct EncodeContext {
     line: Vec<u8>,
     fragments: Vec<Fragment>,
+    /// Literal data goes into `line` too ([`EncodeContext::flat`]).
+    flat: bool,
 }
 
 impl EncodeContext {
@@ -131,7 +133,29 @@ impl EncodeContext {
         EncodeContext {
             line: Vec::with_capacity(512),
             fragments: Vec::new(),
+            flat: false,
         }
+    }
+
+    /// A context that appends everything, literal data included, to `out` as one run of bytes
+    /// ([`EncodeContext::into_bytes`] gives it back): for a sender that never waits between
+    /// fragments, such as a server sending responses (RFC 9051 §4.3: a server's literals need
+    /// no continuation), without copying each literal into a fragment of its own.
+    pub fn flat(out: Vec<u8>) -> Self {
+        EncodeContext {
+            line: out,
+            fragments: Vec::new(),
+            flat: true,
+        }
+    }
+
+    /// Every byte encoded so far, joined (after whatever a [`EncodeContext::flat`] context
+    /// started with).
+    pub fn into_bytes(self) -> Vec<u8> {
+        if self.flat {
+            return self.line;
+        }
+        self.finish().dump()
     }
 
     /// Appends bytes to the current line.
@@ -207,6 +231,10 @@ impl EncodeContext {
         match mode {
             LiteralMode::Sync => self.line.extend_from_slice(b"}\r\n"),
             LiteralMode::NonSync => self.line.extend_from_slice(b"+}\r\n"),
+        }
+        if self.flat {
+            self.line.extend_from_slice(data);
+            return;
         }
         let line = core::mem::replace(&mut self.line, Vec::with_capacity(64));
         self.fragments.push(Fragment::Line { data: line });
@@ -330,6 +358,14 @@ pub trait Encode {
         let mut ctx = EncodeContext::new();
         self.encode_ctx(&mut ctx);
         ctx.finish()
+    }
+
+    /// Appends the whole message to `out` as one run of bytes: what [`Encoded::dump`] of
+    /// [`Encode::encode`] gives, without the intermediate fragments.
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        let mut ctx = EncodeContext::flat(core::mem::take(out));
+        self.encode_ctx(&mut ctx);
+        *out = ctx.into_bytes();
     }
 }
 
