@@ -179,6 +179,7 @@ fn greeting_capabilities_follow_the_transport() {
         "STARTTLS",
         "AUTH=PLAIN",
         "AUTH=LOGIN",
+        "AUTH=SCRAM-SHA-256",
         "SASL-IR",
         "LITERAL+",
         "IDLE",
@@ -190,11 +191,14 @@ fn greeting_capabilities_follow_the_transport() {
     let mut r = Harness::new(&server(&store, options()), info("192.0.2.1:5000", true));
     let g = r.send("");
     assert!(
-        g.contains("LOGINDISABLED") && !g.contains("AUTH=PLAIN"),
+        g.contains("LOGINDISABLED") && !g.contains("AUTH=PLAIN") && !g.contains("AUTH=SCRAM"),
         "{g}"
     );
     let out = r.send("a LOGIN alice secret\r\n");
     assert!(out.starts_with("a NO [PRIVACYREQUIRED]"), "{out}");
+    // SCRAM-SHA-256 follows the same policy: not offered, not accepted.
+    let out = r.send("s AUTHENTICATE SCRAM-SHA-256\r\n");
+    assert!(out.starts_with("s NO "), "{out}");
     let out = r.send("b CAPABILITY\r\n");
     assert!(out.contains("* CAPABILITY IMAP4rev1 IMAP4rev2"), "{out}");
     assert!(out.contains("STARTTLS") && out.ends_with("b OK CAPABILITY completed\r\n"));
@@ -1763,4 +1767,72 @@ fn search_looks_into_mail_delivered_with_bare_lf() {
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The base64 payload of a `+ ` continuation.
+fn continuation(out: &str) -> Vec<u8> {
+    let data = out
+        .strip_prefix("+ ")
+        .and_then(|s| s.strip_suffix("\r\n"))
+        .unwrap_or_else(|| panic!("a continuation: {out}"));
+    mailwire_core::sasl::decode_base64(data.as_bytes()).unwrap()
+}
+
+fn b64(data: &[u8]) -> String {
+    mailwire_core::sasl::encode_base64(data)
+}
+
+/// AUTHENTICATE SCRAM-SHA-256 (RFC 7677) with and without SASL-IR (RFC 4959): the
+/// server-final-message is the last challenge, answered by an empty line (RFC 9051 §6.2.2).
+#[test]
+fn authenticate_scram_sha256() {
+    use mailwire_core::Secret;
+    use mailwire_core::scram::ScramClient;
+    let store = store();
+    for initial_response in [true, false] {
+        let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+        h.send("");
+        let client = ScramClient::new(None, "alice", Secret::new("secret")).unwrap();
+        let first = b64(&client.client_first());
+        let out = if initial_response {
+            h.send(&format!("a AUTHENTICATE SCRAM-SHA-256 {first}\r\n"))
+        } else {
+            assert_eq!(h.send("a AUTHENTICATE SCRAM-SHA-256\r\n"), "+ \r\n");
+            h.send(&format!("{first}\r\n"))
+        };
+        let (client, client_final) = client.server_first(&continuation(&out)).unwrap();
+        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
+        client.server_final(&continuation(&out)).unwrap();
+        let out = h.send("\r\n");
+        assert!(out.starts_with("a OK [CAPABILITY "), "{out}");
+        assert!(!out.contains("AUTH="), "no mechanisms after login: {out}");
+        h.select("INBOX");
+        assert_eq!(h.delays, 0);
+    }
+    // A wrong password, an unknown user (answered with a mock salt) and a cancel.
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+    h.send("");
+    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
+        let client = ScramClient::new(None, user, Secret::new(password)).unwrap();
+        let out = h.send(&format!(
+            "b AUTHENTICATE SCRAM-SHA-256 {}\r\n",
+            b64(&client.client_first())
+        ));
+        let (_, client_final) = client.server_first(&continuation(&out)).unwrap();
+        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
+        assert!(
+            out.starts_with("b NO [AUTHENTICATIONFAILED]"),
+            "{user}: {out}"
+        );
+    }
+    assert_eq!(h.delays, 2, "failed logins are delayed");
+    assert_eq!(h.send("c AUTHENTICATE SCRAM-SHA-256\r\n"), "+ \r\n");
+    let out = h.send("*\r\n");
+    assert!(out.starts_with("c BAD"), "{out}");
+    // Channel binding is refused (no -PLUS): "p=tls-unique,,n=alice,r=abc".
+    let out = h.send(&format!(
+        "d AUTHENTICATE SCRAM-SHA-256 {}\r\n",
+        b64(b"p=tls-unique,,n=alice,r=abc")
+    ));
+    assert!(out.starts_with("d NO [AUTHENTICATIONFAILED]"), "{out}");
 }

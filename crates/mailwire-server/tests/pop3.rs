@@ -404,7 +404,7 @@ fn capabilities_per_state() {
     let before = h.send("CAPA\r\n");
     for c in [
         "\r\nUSER\r\n",
-        "\r\nSASL PLAIN LOGIN\r\n",
+        "\r\nSASL PLAIN LOGIN SCRAM-SHA-256\r\n",
         "\r\nSTLS\r\n",
         "\r\nTOP\r\n",
         "\r\nUIDL\r\n",
@@ -648,4 +648,65 @@ fn passwords_never_reach_the_logs() {
             "{secret} leaked into the logs:\n{text}"
         );
     }
+}
+
+/// The base64 payload of a `+ ` continuation.
+fn continuation(out: &str) -> Vec<u8> {
+    let data = out
+        .strip_prefix("+ ")
+        .and_then(|s| s.strip_suffix("\r\n"))
+        .unwrap_or_else(|| panic!("a continuation: {out}"));
+    mailwire_core::sasl::decode_base64(data.as_bytes()).unwrap()
+}
+
+fn b64(data: &[u8]) -> String {
+    mailwire_core::sasl::encode_base64(data)
+}
+
+/// AUTH SCRAM-SHA-256 (RFC 7677) with and without an initial response: the
+/// server-final-message is the last challenge, answered by an empty line (RFC 5034 §4).
+#[test]
+fn auth_scram_sha256() {
+    use mailwire_core::scram::ScramClient;
+    let store = store();
+    for initial_response in [true, false] {
+        let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+        h.send("");
+        let client = ScramClient::new(None, "alice", Secret::new("secret")).unwrap();
+        let first = b64(&client.client_first());
+        let out = if initial_response {
+            h.send(&format!("AUTH SCRAM-SHA-256 {first}\r\n"))
+        } else {
+            assert_eq!(h.send("AUTH SCRAM-SHA-256\r\n"), "+ \r\n");
+            h.send(&format!("{first}\r\n"))
+        };
+        let (client, client_final) = client.server_first(&continuation(&out)).unwrap();
+        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
+        client.server_final(&continuation(&out)).unwrap();
+        let out = h.send("\r\n");
+        assert!(out.starts_with("+OK "), "{out}");
+        assert!(h.send("STAT\r\n").starts_with("+OK 3 "));
+        h.send("QUIT\r\n");
+        assert_eq!(h.delays, 0);
+    }
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+    h.send("");
+    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
+        let client = ScramClient::new(None, user, Secret::new(password)).unwrap();
+        let out = h.send(&format!(
+            "AUTH SCRAM-SHA-256 {}\r\n",
+            b64(&client.client_first())
+        ));
+        let (_, client_final) = client.server_first(&continuation(&out)).unwrap();
+        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
+        assert!(out.starts_with("-ERR [AUTH]"), "{user}: {out}");
+    }
+    assert_eq!(h.delays, 2, "failed logins are delayed");
+    assert_eq!(h.send("AUTH SCRAM-SHA-256\r\n"), "+ \r\n");
+    assert!(h.send("*\r\n").starts_with("-ERR"));
+    // Without TLS from a remote peer, SCRAM-SHA-256 is neither offered nor accepted.
+    let mut r = Harness::new(&server(&store, options()), info("192.0.2.1:5000", true));
+    r.send("");
+    assert!(!r.send("CAPA\r\n").contains("SCRAM"));
+    assert!(r.send("AUTH SCRAM-SHA-256\r\n").starts_with("-ERR"));
 }
