@@ -23,6 +23,19 @@ enum Step {
     ExpectOwned(String),
     /// The server sends these bytes.
     Send(&'static str),
+    /// A SCRAM-SHA-256 server that knows "pencil": reads the client-first-message (base64) from
+    /// a line starting with this prefix, answers with the server-first-message, reads and checks
+    /// the client-final-message, then misbehaves as told.
+    Scram(&'static str, ScramEnd),
+}
+
+/// How a scripted SCRAM server ends the exchange.
+#[derive(Clone, Copy)]
+enum ScramEnd {
+    /// Sends a server-final-message with one bit of the signature flipped.
+    TamperedSignature,
+    /// Sends no server-final-message (the next step reports success).
+    NoSignature,
 }
 
 use Step::{Expect, ExpectOwned, Send};
@@ -37,11 +50,119 @@ fn scripted(steps: Vec<Step>) -> (DuplexStream, tokio::task::JoinHandle<DuplexSt
                 Send(s) => server.write_all(s.as_bytes()).await.unwrap(),
                 Expect(e) => expect(&mut server, e).await,
                 ExpectOwned(e) => expect(&mut server, &e).await,
+                Step::Scram(prefix, end) => scram_server(&mut server, prefix, end).await,
             }
         }
         server
     });
     (client, task)
+}
+
+async fn read_line(server: &mut DuplexStream) -> String {
+    let mut line = Vec::new();
+    while !line.ends_with(b"\r\n") {
+        line.push(server.read_u8().await.unwrap());
+    }
+    line.truncate(line.len() - 2);
+    String::from_utf8(line).unwrap()
+}
+
+async fn scram_server(server: &mut DuplexStream, prefix: &str, end: ScramEnd) {
+    use mailwire_core::sasl::decode_base64;
+    use mailwire_core::scram::{ScramServer, ScramVerifier};
+    let line = read_line(server).await;
+    let first = line.strip_prefix(prefix).expect("the AUTH line");
+    let scram = ScramServer::client_first(&decode_base64(first.as_bytes()).unwrap()).unwrap();
+    let verifier = ScramVerifier::generate(Secret::new("pencil")).unwrap();
+    let (scram, server_first) = scram.server_first(Some(verifier), b"k");
+    let challenge = format!("+ {}\r\n", encode_base64(&server_first));
+    server.write_all(challenge.as_bytes()).await.unwrap();
+    let client_final = decode_base64(read_line(server).await.as_bytes()).unwrap();
+    let ok = scram.client_final(&client_final).unwrap();
+    if let ScramEnd::TamperedSignature = end {
+        let mut sig = decode_base64(&ok.server_final()[2..]).unwrap();
+        sig[31] ^= 0x80;
+        let tampered = format!("v={}", encode_base64(&sig));
+        let challenge = format!("+ {}\r\n", encode_base64(tampered.as_bytes()));
+        server.write_all(challenge.as_bytes()).await.unwrap();
+    }
+}
+
+fn scram_pencil() -> SaslCredentials {
+    SaslCredentials::ScramSha256 {
+        authzid: None,
+        user: "user".into(),
+        password: Secret::new("pencil".into()),
+    }
+}
+
+/// A SCRAM-SHA-256 server whose signature is wrong, or that reports success without one, has
+/// not shown that it knows the password (RFC 5802 §5.1): the IMAP client cancels with `*` and
+/// fails even though the server answers OK.
+#[tokio::test]
+async fn imap_scram_refuses_a_server_without_a_valid_signature() {
+    const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] hi\r\n";
+    let (io, server) = scripted(vec![
+        Send(GREETING),
+        Step::Scram(
+            "A1 AUTHENTICATE SCRAM-SHA-256 ",
+            ScramEnd::TamperedSignature,
+        ),
+        Expect("*\r\n"),
+        Send("A1 OK logged in anyway\r\n"),
+    ]);
+    let mut c = ImapClient::new(io).await.unwrap();
+    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
+    assert!(matches!(e, Error::Sasl(_)), "{e:?}");
+    assert!(e.to_string().contains("signature is wrong"), "{e}");
+    server.await.unwrap();
+
+    let (io, server) = scripted(vec![
+        Send(GREETING),
+        Step::Scram("A1 AUTHENTICATE SCRAM-SHA-256 ", ScramEnd::NoSignature),
+        Send("A1 OK logged in\r\n"),
+    ]);
+    let mut c = ImapClient::new(io).await.unwrap();
+    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("before sending its SCRAM server signature"),
+        "{e}"
+    );
+    server.await.unwrap();
+}
+
+/// The same for the POP3 client (RFC 5034 §4 `*`).
+#[tokio::test]
+async fn pop3_scram_refuses_a_server_without_a_valid_signature() {
+    let (io, server) = scripted(vec![
+        Send("+OK ready\r\n"),
+        Expect("CAPA\r\n"),
+        Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
+        Step::Scram("AUTH SCRAM-SHA-256 ", ScramEnd::TamperedSignature),
+        Expect("*\r\n"),
+        Send("+OK logged in anyway\r\n"),
+    ]);
+    let mut c = Pop3Client::new(io).await.unwrap();
+    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
+    assert!(matches!(e, Error::Sasl(_)), "{e:?}");
+    server.await.unwrap();
+
+    let (io, server) = scripted(vec![
+        Send("+OK ready\r\n"),
+        Expect("CAPA\r\n"),
+        Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
+        Step::Scram("AUTH SCRAM-SHA-256 ", ScramEnd::NoSignature),
+        Send("+OK logged in\r\n"),
+    ]);
+    let mut c = Pop3Client::new(io).await.unwrap();
+    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("before sending its SCRAM server signature"),
+        "{e}"
+    );
+    server.await.unwrap();
 }
 
 async fn expect(server: &mut DuplexStream, expected: &str) {
