@@ -417,7 +417,7 @@ fn as_text(message: ScramMessage, bytes: &[u8]) -> Result<&str, ScramError> {
 }
 
 /// The value of `field` if it is `key=value`.
-fn value<'a>(field: &'a str, key: char) -> Option<&'a str> {
+fn value(field: &str, key: char) -> Option<&str> {
     field.strip_prefix(key)?.strip_prefix('=')
 }
 

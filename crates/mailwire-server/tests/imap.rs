@@ -2,6 +2,8 @@
 //! checks the server's answers and the store afterwards. Several sessions (IMAP and POP3) share
 //! one store to check what each sees of the others' changes.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -1769,41 +1771,21 @@ fn search_looks_into_mail_delivered_with_bare_lf() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The base64 payload of a `+ ` continuation.
-fn continuation(out: &str) -> Vec<u8> {
-    let data = out
-        .strip_prefix("+ ")
-        .and_then(|s| s.strip_suffix("\r\n"))
-        .unwrap_or_else(|| panic!("a continuation: {out}"));
-    mailwire_core::sasl::decode_base64(data.as_bytes()).unwrap()
-}
-
-fn b64(data: &[u8]) -> String {
-    mailwire_core::sasl::encode_base64(data)
-}
-
 /// AUTHENTICATE SCRAM-SHA-256 (RFC 7677) with and without SASL-IR (RFC 4959): the
 /// server-final-message is the last challenge, answered by an empty line (RFC 9051 §6.2.2).
 #[test]
 fn authenticate_scram_sha256() {
-    use mailwire_core::Secret;
-    use mailwire_core::scram::ScramClient;
     let store = store();
     for initial_response in [true, false] {
         let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
         h.send("");
-        let client = ScramClient::new(None, "alice", Secret::new("secret")).unwrap();
-        let first = b64(&client.client_first());
-        let out = if initial_response {
-            h.send(&format!("a AUTHENTICATE SCRAM-SHA-256 {first}\r\n"))
-        } else {
-            assert_eq!(h.send("a AUTHENTICATE SCRAM-SHA-256\r\n"), "+ \r\n");
-            h.send(&format!("{first}\r\n"))
-        };
-        let (client, client_final) = client.server_first(&continuation(&out)).unwrap();
-        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
-        client.server_final(&continuation(&out)).unwrap();
-        let out = h.send("\r\n");
+        let out = common::scram_login(
+            |l| h.send(l),
+            "a AUTHENTICATE SCRAM-SHA-256",
+            "alice",
+            "secret",
+            initial_response,
+        );
         assert!(out.starts_with("a OK [CAPABILITY "), "{out}");
         assert!(!out.contains("AUTH="), "no mechanisms after login: {out}");
         h.select("INBOX");
@@ -1812,27 +1794,17 @@ fn authenticate_scram_sha256() {
     // A wrong password, an unknown user (answered with a mock salt) and a cancel.
     let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
     h.send("");
-    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
-        let client = ScramClient::new(None, user, Secret::new(password)).unwrap();
-        let out = h.send(&format!(
-            "b AUTHENTICATE SCRAM-SHA-256 {}\r\n",
-            b64(&client.client_first())
-        ));
-        let (_, client_final) = client.server_first(&continuation(&out)).unwrap();
-        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
-        assert!(
-            out.starts_with("b NO [AUTHENTICATIONFAILED]"),
-            "{user}: {out}"
-        );
-    }
+    common::scram_failures(
+        |l| h.send(l),
+        "b AUTHENTICATE SCRAM-SHA-256",
+        "b NO [AUTHENTICATIONFAILED]",
+    );
     assert_eq!(h.delays, 2, "failed logins are delayed");
     assert_eq!(h.send("c AUTHENTICATE SCRAM-SHA-256\r\n"), "+ \r\n");
     let out = h.send("*\r\n");
     assert!(out.starts_with("c BAD"), "{out}");
-    // Channel binding is refused (no -PLUS): "p=tls-unique,,n=alice,r=abc".
-    let out = h.send(&format!(
-        "d AUTHENTICATE SCRAM-SHA-256 {}\r\n",
-        b64(b"p=tls-unique,,n=alice,r=abc")
-    ));
+    // Channel binding is refused (no -PLUS).
+    let cb = mailwire_core::sasl::encode_base64(b"p=tls-unique,,n=alice,r=abc");
+    let out = h.send(&format!("d AUTHENTICATE SCRAM-SHA-256 {cb}\r\n"));
     assert!(out.starts_with("d NO [AUTHENTICATIONFAILED]"), "{out}");
 }

@@ -1,6 +1,8 @@
 //! The POP3 session over the memory store, driven in memory: each test writes client lines and
 //! checks the server's answers and the store afterwards.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -650,40 +652,21 @@ fn passwords_never_reach_the_logs() {
     }
 }
 
-/// The base64 payload of a `+ ` continuation.
-fn continuation(out: &str) -> Vec<u8> {
-    let data = out
-        .strip_prefix("+ ")
-        .and_then(|s| s.strip_suffix("\r\n"))
-        .unwrap_or_else(|| panic!("a continuation: {out}"));
-    mailwire_core::sasl::decode_base64(data.as_bytes()).unwrap()
-}
-
-fn b64(data: &[u8]) -> String {
-    mailwire_core::sasl::encode_base64(data)
-}
-
 /// AUTH SCRAM-SHA-256 (RFC 7677) with and without an initial response: the
 /// server-final-message is the last challenge, answered by an empty line (RFC 5034 §4).
 #[test]
 fn auth_scram_sha256() {
-    use mailwire_core::scram::ScramClient;
     let store = store();
     for initial_response in [true, false] {
         let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
         h.send("");
-        let client = ScramClient::new(None, "alice", Secret::new("secret")).unwrap();
-        let first = b64(&client.client_first());
-        let out = if initial_response {
-            h.send(&format!("AUTH SCRAM-SHA-256 {first}\r\n"))
-        } else {
-            assert_eq!(h.send("AUTH SCRAM-SHA-256\r\n"), "+ \r\n");
-            h.send(&format!("{first}\r\n"))
-        };
-        let (client, client_final) = client.server_first(&continuation(&out)).unwrap();
-        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
-        client.server_final(&continuation(&out)).unwrap();
-        let out = h.send("\r\n");
+        let out = common::scram_login(
+            |l| h.send(l),
+            "AUTH SCRAM-SHA-256",
+            "alice",
+            "secret",
+            initial_response,
+        );
         assert!(out.starts_with("+OK "), "{out}");
         assert!(h.send("STAT\r\n").starts_with("+OK 3 "));
         h.send("QUIT\r\n");
@@ -691,16 +674,7 @@ fn auth_scram_sha256() {
     }
     let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
     h.send("");
-    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
-        let client = ScramClient::new(None, user, Secret::new(password)).unwrap();
-        let out = h.send(&format!(
-            "AUTH SCRAM-SHA-256 {}\r\n",
-            b64(&client.client_first())
-        ));
-        let (_, client_final) = client.server_first(&continuation(&out)).unwrap();
-        let out = h.send(&format!("{}\r\n", b64(client_final.expose())));
-        assert!(out.starts_with("-ERR [AUTH]"), "{user}: {out}");
-    }
+    common::scram_failures(|l| h.send(l), "AUTH SCRAM-SHA-256", "-ERR [AUTH]");
     assert_eq!(h.delays, 2, "failed logins are delayed");
     assert_eq!(h.send("AUTH SCRAM-SHA-256\r\n"), "+ \r\n");
     assert!(h.send("*\r\n").starts_with("-ERR"));

@@ -97,72 +97,46 @@ fn scram_pencil() -> SaslCredentials {
 }
 
 /// A SCRAM-SHA-256 server whose signature is wrong, or that reports success without one, has
-/// not shown that it knows the password (RFC 5802 §5.1): the IMAP client cancels with `*` and
-/// fails even though the server answers OK.
+/// not shown that it knows the password (RFC 5802 §5.1): both clients fail even though the
+/// server answers OK, cancelling a tampered exchange with `*` (RFC 9051 §6.2.2, RFC 5034 §4).
 #[tokio::test]
-async fn imap_scram_refuses_a_server_without_a_valid_signature() {
-    const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] hi\r\n";
-    let (io, server) = scripted(vec![
-        Send(GREETING),
-        Step::Scram(
-            "A1 AUTHENTICATE SCRAM-SHA-256 ",
-            ScramEnd::TamperedSignature,
-        ),
-        Expect("*\r\n"),
-        Send("A1 OK logged in anyway\r\n"),
-    ]);
-    let mut c = ImapClient::new(io).await.unwrap();
-    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
-    assert!(matches!(e, Error::Sasl(_)), "{e:?}");
-    assert!(e.to_string().contains("signature is wrong"), "{e}");
-    server.await.unwrap();
+async fn scram_refuses_a_server_without_a_valid_signature() {
+    for end in [ScramEnd::TamperedSignature, ScramEnd::NoSignature] {
+        let (tail, expected): (fn(&'static str) -> Vec<Step>, _) = match end {
+            ScramEnd::TamperedSignature => {
+                (|ok| vec![Expect("*\r\n"), Send(ok)], "signature is wrong")
+            }
+            ScramEnd::NoSignature => (
+                |ok| vec![Send(ok)],
+                "before sending its SCRAM server signature",
+            ),
+        };
+        let check = |e: Error| {
+            assert!(matches!(e, Error::Sasl(_)), "{e:?}");
+            assert!(e.to_string().contains(expected), "{e}");
+        };
+        let mut steps = vec![
+            Send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] hi\r\n"),
+            Step::Scram("A1 AUTHENTICATE SCRAM-SHA-256 ", end),
+        ];
+        steps.extend(tail("A1 OK logged in\r\n"));
+        let (io, server) = scripted(steps);
+        let mut c = ImapClient::new(io).await.unwrap();
+        check(c.authenticate(&scram_pencil()).await.unwrap_err());
+        server.await.unwrap();
 
-    let (io, server) = scripted(vec![
-        Send(GREETING),
-        Step::Scram("A1 AUTHENTICATE SCRAM-SHA-256 ", ScramEnd::NoSignature),
-        Send("A1 OK logged in\r\n"),
-    ]);
-    let mut c = ImapClient::new(io).await.unwrap();
-    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("before sending its SCRAM server signature"),
-        "{e}"
-    );
-    server.await.unwrap();
-}
-
-/// The same for the POP3 client (RFC 5034 §4 `*`).
-#[tokio::test]
-async fn pop3_scram_refuses_a_server_without_a_valid_signature() {
-    let (io, server) = scripted(vec![
-        Send("+OK ready\r\n"),
-        Expect("CAPA\r\n"),
-        Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
-        Step::Scram("AUTH SCRAM-SHA-256 ", ScramEnd::TamperedSignature),
-        Expect("*\r\n"),
-        Send("+OK logged in anyway\r\n"),
-    ]);
-    let mut c = Pop3Client::new(io).await.unwrap();
-    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
-    assert!(matches!(e, Error::Sasl(_)), "{e:?}");
-    server.await.unwrap();
-
-    let (io, server) = scripted(vec![
-        Send("+OK ready\r\n"),
-        Expect("CAPA\r\n"),
-        Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
-        Step::Scram("AUTH SCRAM-SHA-256 ", ScramEnd::NoSignature),
-        Send("+OK logged in\r\n"),
-    ]);
-    let mut c = Pop3Client::new(io).await.unwrap();
-    let e = c.authenticate(&scram_pencil()).await.unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("before sending its SCRAM server signature"),
-        "{e}"
-    );
-    server.await.unwrap();
+        let mut steps = vec![
+            Send("+OK ready\r\n"),
+            Expect("CAPA\r\n"),
+            Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
+            Step::Scram("AUTH SCRAM-SHA-256 ", end),
+        ];
+        steps.extend(tail("+OK logged in\r\n"));
+        let (io, server) = scripted(steps);
+        let mut c = Pop3Client::new(io).await.unwrap();
+        check(c.authenticate(&scram_pencil()).await.unwrap_err());
+        server.await.unwrap();
+    }
 }
 
 async fn expect(server: &mut DuplexStream, expected: &str) {
