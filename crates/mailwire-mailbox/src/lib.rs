@@ -183,7 +183,7 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the store keeps SCRAM-SHA-256 credentials (RFC 7677), so that a server should
     /// offer the mechanism (RFC 9051 §6.2.2 `AUTH=SCRAM-SHA-256`, RFC 5034 §5 `SASL`). Stores
     /// that say yes implement [`Store::scram_sha256`] and [`Store::open_authenticated`]. The
-    /// default is no.
+    /// default is no; a store wrapping another should forward all three methods.
     fn offers_scram_sha256(&self) -> bool {
         false
     }
