@@ -133,7 +133,7 @@ $DH_LINE
 
 # plaintext LOGIN/USER/PASS/AUTH PLAIN allowed on the unencrypted ports too
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop scram-sha-256
 auth_failure_delay = 0
 auth_cache_size = 0
 

@@ -9,7 +9,8 @@
 //! | [`dot`] | streaming dot-stuffing and un-stuffing of multi-line bodies, linear in the input | RFC 1939 §3 |
 //! | [`secret`] | [`Secret<T>`], a wrapper whose `Debug` and `Serialize` never show the value | RFC 4422 §9 |
 //! | [`sasl`] | strict base64 for SASL exchanges and the PLAIN message | RFC 4422, RFC 4648 §4, RFC 4616 |
-//! | [`sasl_client`] | the client side of PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER | RFC 4616, RFC 7628 |
+//! | [`sasl_client`] | the client side of PLAIN, LOGIN, XOAUTH2, OAUTHBEARER and SCRAM-SHA-256 | RFC 4616, RFC 7628, RFC 7677 |
+//! | [`scram`] | SCRAM-SHA-256 messages, keys, verifiers, server and client machines | RFC 5802, RFC 7677 |
 //! | [`sansio`] | the vocabulary of the sans-IO state machines: bytes in, events and bytes out | — |
 //!
 //! Nothing here performs I/O, spawns threads or reads clocks.
@@ -32,6 +33,7 @@ mod newtype;
 pub mod sansio;
 pub mod sasl;
 pub mod sasl_client;
+pub mod scram;
 pub mod secret;
 #[cfg(feature = "serde")]
 pub mod serde_util;

@@ -189,6 +189,61 @@ pub async fn authentication<S: Store>(store: &S) {
     );
     let account = login(store).await;
     assert_eq!(account.user(), USER.name);
+    scram_sha256(store).await;
+}
+
+/// For a store that offers SCRAM-SHA-256 (RFC 7677): [`USER`]'s verifier checks an exchange
+/// with the right password and refuses a wrong one (RFC 5802 §5.1), an unknown user has none,
+/// and [`Store::open_authenticated`] opens the account of a known user only.
+pub async fn scram_sha256<S: Store>(store: &S) {
+    use mailwire_core::scram::{ScramClient, ScramServer};
+    if !store.offers_scram_sha256() {
+        return;
+    }
+    let exchange = |verifier, password: &str| {
+        let client = ScramClient::new(None, USER.name, Secret::new(password)).expect("client");
+        let server = ScramServer::client_first(&client.client_first()).expect("client-first");
+        let (server, server_first) = server.server_first(verifier, b"conformance");
+        let (client, client_final) = client.server_first(&server_first).expect("server-first");
+        server
+            .client_final(client_final.expose())
+            .map(|ok| client.server_final(ok.server_final()))
+    };
+    let verifier = store
+        .scram_sha256(USER.name)
+        .await
+        .expect("scram_sha256")
+        .expect("a store offering SCRAM-SHA-256 has a verifier for the suite's user");
+    assert!(
+        matches!(exchange(Some(verifier.clone()), USER.password), Ok(Ok(()))),
+        "the verifier must check the user's password"
+    );
+    assert!(
+        exchange(Some(verifier), "not the password").is_err(),
+        "the verifier must refuse a wrong password"
+    );
+    assert!(
+        store
+            .scram_sha256("nobody-here")
+            .await
+            .expect("scram_sha256")
+            .is_none(),
+        "an unknown user has no verifier"
+    );
+    let account = store
+        .open_authenticated(USER.name)
+        .await
+        .expect("open_authenticated opens a known user's account");
+    assert_eq!(account.user(), USER.name);
+    assert_eq!(
+        store
+            .open_authenticated("nobody-here")
+            .await
+            .err()
+            .map(|e| e.kind()),
+        Some(ErrorKind::AuthenticationFailed),
+        "open_authenticated of an unknown user fails with AuthenticationFailed"
+    );
 }
 
 /// INBOX always exists and cannot be deleted; create, delete, rename (with children) and

@@ -14,7 +14,8 @@
 //! - [`MemoryStore`](memory::MemoryStore), the reference implementation, and
 //!   [`MaildirStore`](maildir::MaildirStore), a Maildir++ store on disk that Dovecot, mutt and
 //!   mbsync can read;
-//! - [`users::UsersFile`], a users file with argon2id password hashes and per-account quotas;
+//! - [`users::UsersFile`], a users file with argon2id password hashes, SCRAM-SHA-256
+//!   verifiers (RFC 7677) and per-account quotas;
 //! - with the `conformance` feature, `conformance`: the checks every backend must pass.
 //!
 //! | module | what | RFC |
@@ -24,7 +25,7 @@
 //! | [`watch`] | [`Notifier`], [`Watcher`] | RFC 2177 |
 //! | [`memory`] | the memory store | — |
 //! | [`maildir`] | the Maildir++ store | — |
-//! | [`users`] | the users file | RFC 9106 (Argon2) |
+//! | [`users`] | the users file | RFC 9106 (Argon2), RFC 5802 (SCRAM) |
 //!
 //! # Using a store
 //!
@@ -155,6 +156,7 @@ use core::ops::Range;
 
 use bytes::Bytes;
 use mailwire_core::Secret;
+pub use mailwire_core::scram::ScramVerifier;
 
 pub use error::{Error, ErrorKind, Result};
 pub use types::{
@@ -177,6 +179,38 @@ pub trait Store: Send + Sync + 'static {
         user: &str,
         password: Secret<&str>,
     ) -> impl Future<Output = Result<Self::Account>> + Send;
+
+    /// Whether the store keeps SCRAM-SHA-256 credentials (RFC 7677), so that a server should
+    /// offer the mechanism (RFC 9051 §6.2.2 `AUTH=SCRAM-SHA-256`, RFC 5034 §5 `SASL`). Stores
+    /// that say yes implement [`Store::scram_sha256`] and [`Store::open_authenticated`]. The
+    /// default is no; a store wrapping another should forward all three methods.
+    fn offers_scram_sha256(&self) -> bool {
+        false
+    }
+
+    /// The user's SCRAM-SHA-256 verifier (salt, iteration count, StoredKey, ServerKey;
+    /// RFC 5802 §3), or `None` for an unknown user and for a user without one (e.g. whose
+    /// password was set before the store kept verifiers). The server answers `None` with a
+    /// mock salt so that both look the same on the wire (RFC 5802 §5.1). The default is `None`.
+    fn scram_sha256(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = Result<Option<ScramVerifier>>> + Send {
+        let _ = user;
+        async { Ok(None) }
+    }
+
+    /// Opens the account of a user the server authenticated itself, without a password (after
+    /// a SCRAM-SHA-256 exchange, RFC 5802 §5). Fails with [`Error::AuthenticationFailed`] for an
+    /// unknown user. The default fails with [`Error::NotSupported`].
+    fn open_authenticated(&self, user: &str) -> impl Future<Output = Result<Self::Account>> + Send {
+        let _ = user;
+        async {
+            Err(Error::NotSupported {
+                operation: "opening an account without a password",
+            })
+        }
+    }
 }
 
 /// A logged-in account: its mailboxes and quota (RFC 9051 §6.3, RFC 9208).

@@ -20,7 +20,7 @@ use crate::types::{
 };
 use crate::users::{UserName, constant_time_eq};
 use crate::watch::{Notifier, Watcher};
-use crate::{Account, Mailbox, Store};
+use crate::{Account, Mailbox, ScramVerifier, Store};
 
 /// A store that keeps everything in memory. Clones share the same store.
 #[derive(Clone, Default)]
@@ -38,6 +38,10 @@ struct StoreInner {
 struct User {
     name: String,
     password: Mutex<Secret<String>>,
+    /// The SCRAM-SHA-256 verifier of `password`, derived on first use (PBKDF2 costs a few
+    /// milliseconds, which most tests adding users never need); `None` again when the password
+    /// changes.
+    scram: Mutex<Option<ScramVerifier>>,
     quota: Mutex<Quota>,
     /// Lock order: `mailboxes`, then a mailbox's `state`.
     mailboxes: Mutex<BTreeMap<MailboxName, Arc<MemMailbox>>>,
@@ -70,6 +74,7 @@ impl MemoryStore {
         let user = Arc::new(User {
             name: name.as_str().to_owned(),
             password: Mutex::new(Secret::new(password.to_owned())),
+            scram: Mutex::new(None),
             quota: Mutex::new(quota),
             mailboxes: Mutex::new(BTreeMap::new()),
             subscriptions: Mutex::new(BTreeSet::new()),
@@ -83,7 +88,9 @@ impl MemoryStore {
     /// Changes a user's password.
     pub fn set_password(&self, name: &str, password: &str) -> Result<()> {
         let user = self.user(name)?;
-        *lock(&user.password) = Secret::new(password.to_owned());
+        let mut pw = lock(&user.password);
+        *pw = Secret::new(password.to_owned());
+        *lock(&user.scram) = None;
         Ok(())
     }
 
@@ -163,6 +170,28 @@ impl Store for MemoryStore {
             }),
             _ => Err(Error::AuthenticationFailed),
         }
+    }
+
+    fn offers_scram_sha256(&self) -> bool {
+        true
+    }
+
+    /// Derives the verifier from the stored password with a random salt on first use, then
+    /// keeps it until the password changes. A password SASLprep refuses has none.
+    async fn scram_sha256(&self, user: &str) -> Result<Option<ScramVerifier>> {
+        let Some(found) = lock(&self.inner.users).get(user).cloned() else {
+            return Ok(None);
+        };
+        let password = lock(&found.password);
+        let mut scram = lock(&found.scram);
+        if scram.is_none() {
+            *scram = ScramVerifier::generate(Secret::new(password.expose())).ok();
+        }
+        Ok(scram.clone())
+    }
+
+    async fn open_authenticated(&self, user: &str) -> Result<MemoryAccount> {
+        self.account(user)
     }
 }
 

@@ -6,10 +6,19 @@
 //! # comments and blank lines are kept out of the way
 //! alice:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$...:storage=1073741824,messages=100000
 //! bob:$argon2id$v=19$m=19456,t=2,p=1$...$...
+//! carol:$argon2id$v=19$m=19456,t=2,p=1$...$...::SCRAM-SHA-256$4096$<salt>$<StoredKey>$<ServerKey>
 //! ```
 //!
 //! The second field is a PHC string (only `argon2id` is accepted); the optional third field holds
-//! the quota (RFC 9208 §5 `STORAGE` in bytes and `MESSAGE`). [`UsersFile`] rereads the file when
+//! the quota (RFC 9208 §5 `STORAGE` in bytes and `MESSAGE`), empty for none. The optional fourth
+//! field holds the user's SCRAM-SHA-256 verifier (RFC 5802 §3, RFC 7677) in the format of
+//! [`ScramVerifier::to_stored`]: the iteration count, then the salt, StoredKey and ServerKey in
+//! base64. It is written whenever a password is set ([`UsersFile::add_user`],
+//! [`UsersFile::set_password`], so `mailwire user add` and `passwd`), since only then is the
+//! plaintext known. Files written before this field existed still work: their users log in with
+//! passwords as before but cannot use SCRAM-SHA-256 until their password is set again. Like the
+//! hash, the verifier lets whoever reads it try passwords offline (and, unlike the hash, act as
+//! the server towards SCRAM clients): keep the file private. [`UsersFile`] rereads the file when
 //! it changes on disk and rewrites it atomically under a lock, so `mailwire user add` can run
 //! while a server uses it.
 
@@ -21,6 +30,7 @@ use std::time::SystemTime;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use mailwire_core::Secret;
+use mailwire_core::scram::ScramVerifier;
 
 use crate::error::{Error, Result};
 use crate::fsutil::{FileLock, write_atomic};
@@ -127,6 +137,12 @@ impl PasswordParams {
 #[error("argon2: {0}")]
 struct HashError(String);
 
+/// The SCRAM-SHA-256 verifier stored beside a new password: none for a password SASLprep
+/// refuses (RFC 4013 §2.3), whose user then logs in with the password only.
+fn scram_verifier(password: Secret<&str>) -> Option<ScramVerifier> {
+    ScramVerifier::generate(password).ok()
+}
+
 /// Checks a password against a stored argon2id PHC string.
 pub fn verify_password(hash: &str, password: Secret<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
@@ -148,6 +164,14 @@ pub struct UserRecord {
     /// The quota.
     pub quota: Quota,
     hash: String,
+    scram: Option<ScramVerifier>,
+}
+
+impl UserRecord {
+    /// The user's SCRAM-SHA-256 verifier (RFC 5802 §3), if the file has one.
+    pub fn scram_sha256(&self) -> Option<&ScramVerifier> {
+        self.scram.as_ref()
+    }
 }
 
 impl fmt::Debug for UserRecord {
@@ -297,6 +321,13 @@ fn parse(path: &Path, text: &str) -> Result<Vec<UserRecord>> {
             None => Quota::UNLIMITED,
             Some(q) => parse_quota(q).ok_or_else(|| corrupt(path, n + 1, "bad quota field"))?,
         };
+        let scram = match fields.next() {
+            None => None,
+            Some(v) => Some(
+                ScramVerifier::from_stored(v)
+                    .map_err(|e| corrupt(path, n + 1, &format!("bad SCRAM-SHA-256 field: {e}")))?,
+            ),
+        };
         if fields.next().is_some() {
             return Err(corrupt(path, n + 1, "too many fields"));
         }
@@ -307,21 +338,28 @@ fn parse(path: &Path, text: &str) -> Result<Vec<UserRecord>> {
             name,
             quota,
             hash: hash.to_owned(),
+            scram,
         });
     }
     Ok(users)
 }
 
 fn render(users: &[UserRecord]) -> String {
-    let mut out = String::from("# mailwire users: name:argon2id-hash[:storage=BYTES,messages=N]\n");
+    let mut out = String::from(
+        "# mailwire users: name:argon2id-hash[:storage=BYTES,messages=N[:scram-sha-256-verifier]]\n",
+    );
     for u in users {
         out.push_str(u.name.as_str());
         out.push(':');
         out.push_str(&u.hash);
         let q = format_quota(&u.quota);
-        if !q.is_empty() {
+        if !q.is_empty() || u.scram.is_some() {
             out.push(':');
             out.push_str(&q);
+        }
+        if let Some(v) = &u.scram {
+            out.push(':');
+            out.push_str(v.to_stored().expose());
         }
         out.push('\n');
     }
@@ -414,6 +452,16 @@ impl UsersFile {
         }
     }
 
+    /// A user's SCRAM-SHA-256 verifier (RFC 5802 §3): `None` for an unknown user and for a
+    /// user whose line has none (see the module documentation).
+    pub fn scram_sha256(&self, name: &str) -> Result<Option<ScramVerifier>> {
+        Ok(self
+            .load()?
+            .iter()
+            .find(|u| u.name.as_str() == name)
+            .and_then(|u| u.scram.clone()))
+    }
+
     /// Reads, changes and rewrites the file under its lock.
     fn update(&self, f: impl FnOnce(&mut Vec<UserRecord>) -> Result<()>) -> Result<()> {
         let lock_path = self.path.with_extension("lock");
@@ -439,6 +487,7 @@ impl UsersFile {
     /// Adds a user. Fails with [`Error::UserExists`] if the name is taken.
     pub fn add_user(&self, name: &str, password: Secret<&str>, quota: Quota) -> Result<()> {
         let name = UserName::new(name)?;
+        let scram = scram_verifier(password);
         let hash = self.params.hash(password)?;
         self.update(|users| {
             if users.iter().any(|u| u.name == name) {
@@ -446,16 +495,25 @@ impl UsersFile {
                     name: name.as_str().to_owned(),
                 });
             }
-            users.push(UserRecord { name, quota, hash });
+            users.push(UserRecord {
+                name,
+                quota,
+                hash,
+                scram,
+            });
             Ok(())
         })
     }
 
-    /// Sets a user's password. An unknown user fails with [`Error::AuthenticationFailed`].
+    /// Sets a user's password (and SCRAM-SHA-256 verifier). An unknown user fails with
+    /// [`Error::AuthenticationFailed`].
     pub fn set_password(&self, name: &str, password: Secret<&str>) -> Result<()> {
+        let scram = scram_verifier(password);
         let hash = self.params.hash(password)?;
         self.update(|users| {
-            Self::find(users, name)?.hash = hash;
+            let user = Self::find(users, name)?;
+            user.hash = hash;
+            user.scram = scram;
             Ok(())
         })
     }
@@ -527,7 +585,7 @@ mod tests {
         assert!(f.get("alice").unwrap().is_none());
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("bob:$argon2id$v=19$"), "{text}");
-        assert!(text.contains(":messages=5\n"), "{text}");
+        assert!(text.contains(":messages=5:SCRAM-SHA-256$"), "{text}");
         assert!(!text.contains("new"), "the password itself is not stored");
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -555,6 +613,56 @@ mod tests {
         f.remove_user("ann").unwrap();
         assert!(f.verify("ann", Secret::new("one")).is_err());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn scram_verifiers_are_stored_with_passwords() {
+        use mailwire_core::scram::{ScramClient, ScramServer};
+        let dir = tmpdir("scram");
+        let path = dir.join("users");
+        // A file from before the SCRAM field: its users have no verifier but still log in.
+        let old_hash = PasswordParams::INSECURE_FOR_TESTS
+            .hash(Secret::new("old"))
+            .unwrap();
+        std::fs::write(&path, format!("old:{old_hash}\nq:{old_hash}:messages=3\n")).unwrap();
+        let f = UsersFile::new(&path).with_params(PasswordParams::INSECURE_FOR_TESTS);
+        assert!(f.verify("old", Secret::new("old")).is_ok());
+        assert_eq!(f.scram_sha256("old").unwrap(), None);
+        assert_eq!(f.scram_sha256("nobody").unwrap(), None);
+        f.add_user("new", Secret::new("pencil"), Quota::UNLIMITED)
+            .unwrap();
+        f.set_password("q", Secret::new("pw")).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&format!("old:{old_hash}\n")), "{text}");
+        assert!(text.contains("\nnew:$argon2id$"), "{text}");
+        assert!(text.contains("::SCRAM-SHA-256$4096$"), "{text}");
+        assert!(text.contains(":messages=3:SCRAM-SHA-256$4096$"), "{text}");
+        assert!(!text.contains("pencil"), "{text}");
+        // The stored verifier checks a SCRAM exchange with the password.
+        let verifier = UsersFile::new(&path).scram_sha256("new").unwrap();
+        assert!(verifier.is_some());
+        let client = ScramClient::new(None, "new", Secret::new("pencil")).unwrap();
+        let server = ScramServer::client_first(&client.client_first()).unwrap();
+        let (server, sf) = server.server_first(verifier, b"k");
+        let (_, cf) = client.server_first(&sf).unwrap();
+        assert_eq!(server.client_final(cf.expose()).unwrap().user(), "new");
+        // A new password gives a new verifier; the quota stays.
+        let before = f.scram_sha256("q").unwrap();
+        f.set_password("q", Secret::new("pw2")).unwrap();
+        assert_ne!(f.scram_sha256("q").unwrap(), before);
+        assert_eq!(f.get("q").unwrap().unwrap().quota.messages, Some(3));
+        // A damaged verifier is reported with its line.
+        std::fs::write(
+            &path,
+            format!("a:{old_hash}::SCRAM-SHA-256$1$AA==$AA==$AA==\n"),
+        )
+        .unwrap();
+        let err = UsersFile::new(&path).users().unwrap_err();
+        assert!(
+            err.to_string().contains("line 1: bad SCRAM-SHA-256"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -586,6 +694,7 @@ mod tests {
             name: UserName::new("a").unwrap(),
             quota: Quota::UNLIMITED,
             hash: "$argon2id$secret".into(),
+            scram: None,
         };
         assert!(!format!("{rec:?}").contains("secret"));
         assert!(constant_time_eq(b"abc", b"abc"));

@@ -37,7 +37,8 @@ use crate::sasl::{Next, Sasl};
 use crate::session::{ConnectionInfo, Session, Step};
 
 /// When plaintext passwords (`USER`/`PASS`, SASL `PLAIN` and `LOGIN`) are accepted without TLS
-/// (RFC 2595 §2.3, RFC 5034 §4).
+/// (RFC 2595 §2.3, RFC 5034 §4). SCRAM-SHA-256 (RFC 7677) follows the same policy: it is
+/// offered and accepted where `PLAIN` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PlaintextAuth {
@@ -420,10 +421,7 @@ impl<S: Store> Pop3Session<S> {
         if !transaction {
             if self.conn.plaintext_auth_allowed() {
                 caps.push(Capability::User);
-                caps.push(Capability::Sasl(vec![
-                    Mechanism::from_any_case("PLAIN").expect("valid"),
-                    Mechanism::from_any_case("LOGIN").expect("valid"),
-                ]));
+                caps.push(Capability::Sasl(self.mechanisms()));
             }
             if self.info.tls_available && !self.conn.is_tls() {
                 caps.push(Capability::Stls);
@@ -444,12 +442,31 @@ impl<S: Store> Pop3Session<S> {
         caps
     }
 
+    /// The SASL mechanisms offered (RFC 5034 §5 `SASL` capability), under the same policy as
+    /// plaintext passwords: PLAIN, LOGIN, and SCRAM-SHA-256 (RFC 7677) when the store keeps
+    /// verifiers.
+    fn mechanisms(&self) -> Vec<Mechanism<'static>> {
+        let mut names = vec!["PLAIN", "LOGIN"];
+        if self.server.store.offers_scram_sha256() {
+            names.push(mailwire_core::scram::MECHANISM);
+        }
+        names
+            .into_iter()
+            .map(|n| Mechanism::from_any_case(n).expect("valid"))
+            .collect()
+    }
+
     async fn login(&mut self, user: String, password: Secret<String>) {
         let result = self
             .server
             .store
             .authenticate(&user, Secret::new(password.expose().as_str()))
             .await;
+        self.logged_in(user, result).await;
+    }
+
+    /// Opens the maildrop of a successful login, or answers a failed one after the delay.
+    async fn logged_in(&mut self, user: String, result: mailwire_mailbox::Result<S::Account>) {
         match result {
             Ok(account) => self.open_maildrop(user, account).await,
             Err(e) => {
@@ -584,10 +601,7 @@ impl<S: Store> Pop3Session<S> {
             Command::Auth(None) => {
                 // The bare AUTH many clients send to list mechanisms.
                 let mechanisms = if self.conn.plaintext_auth_allowed() {
-                    vec![
-                        Mechanism::from_any_case("PLAIN").expect("valid"),
-                        Mechanism::from_any_case("LOGIN").expect("valid"),
-                    ]
+                    self.mechanisms()
                 } else {
                     Vec::new()
                 };
@@ -727,18 +741,36 @@ impl<S: Store> Pop3Session<S> {
     }
 
     async fn auth(&mut self, auth: SaslAuth<'static>) {
-        let next = Sasl::start(auth.mechanism.as_str(), auth.initial_response);
+        let next = Sasl::start(
+            auth.mechanism.as_str(),
+            auth.initial_response,
+            // Accepted where offered: under the plaintext policy, like PLAIN (CAPA).
+            self.conn.plaintext_auth_allowed() && self.server.store.offers_scram_sha256(),
+        );
         self.sasl_next(next).await;
     }
 
-    async fn sasl_next(&mut self, next: Next) {
+    async fn sasl_next(&mut self, mut next: Next) {
+        if let Next::ScramLookup(server) = next {
+            next = match self.server.store.scram_sha256(server.user()).await {
+                Ok(verifier) => Sasl::scram_server_first(*server, verifier),
+                Err(e) => {
+                    warn!(error = %e, "SCRAM-SHA-256 credentials lookup failed");
+                    Next::Failed
+                }
+            };
+        }
         match next {
             Next::Challenge(st, data) => {
                 self.state = State::Sasl(st);
-                self.challenge(data);
+                self.challenge(&data);
             }
             Next::Login(user, password) => self.login(user, password).await,
-            Next::Failed => self.sasl_failed(),
+            Next::Authenticated(user) => {
+                let result = self.server.store.open_authenticated(&user).await;
+                self.logged_in(user, result).await;
+            }
+            Next::ScramLookup(_) | Next::Failed => self.sasl_failed(),
             Next::Unsupported => self.respond(err(None, "unsupported SASL mechanism").into()),
         }
     }
@@ -750,6 +782,7 @@ impl<S: Store> Pop3Session<S> {
     }
 
     fn sasl_failed(&mut self) {
+        info!("POP3 SASL authentication failed");
         self.state = State::Authorization { user: None };
         self.respond(err(Some(ResponseCode::Auth), "authentication failed").into());
         self.queued

@@ -2,6 +2,8 @@
 //! checks the server's answers and the store afterwards. Several sessions (IMAP and POP3) share
 //! one store to check what each sees of the others' changes.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -179,6 +181,7 @@ fn greeting_capabilities_follow_the_transport() {
         "STARTTLS",
         "AUTH=PLAIN",
         "AUTH=LOGIN",
+        "AUTH=SCRAM-SHA-256",
         "SASL-IR",
         "LITERAL+",
         "IDLE",
@@ -190,11 +193,14 @@ fn greeting_capabilities_follow_the_transport() {
     let mut r = Harness::new(&server(&store, options()), info("192.0.2.1:5000", true));
     let g = r.send("");
     assert!(
-        g.contains("LOGINDISABLED") && !g.contains("AUTH=PLAIN"),
+        g.contains("LOGINDISABLED") && !g.contains("AUTH=PLAIN") && !g.contains("AUTH=SCRAM"),
         "{g}"
     );
     let out = r.send("a LOGIN alice secret\r\n");
     assert!(out.starts_with("a NO [PRIVACYREQUIRED]"), "{out}");
+    // SCRAM-SHA-256 follows the same policy: not offered, not accepted.
+    let out = r.send("s AUTHENTICATE SCRAM-SHA-256\r\n");
+    assert!(out.starts_with("s NO "), "{out}");
     let out = r.send("b CAPABILITY\r\n");
     assert!(out.contains("* CAPABILITY IMAP4rev1 IMAP4rev2"), "{out}");
     assert!(out.contains("STARTTLS") && out.ends_with("b OK CAPABILITY completed\r\n"));
@@ -1763,4 +1769,42 @@ fn search_looks_into_mail_delivered_with_bare_lf() {
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// AUTHENTICATE SCRAM-SHA-256 (RFC 7677) with and without SASL-IR (RFC 4959): the
+/// server-final-message is the last challenge, answered by an empty line (RFC 9051 §6.2.2).
+#[test]
+fn authenticate_scram_sha256() {
+    let store = store();
+    for initial_response in [true, false] {
+        let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+        h.send("");
+        let out = common::scram_login(
+            |l| h.send(l),
+            "a AUTHENTICATE SCRAM-SHA-256",
+            "alice",
+            "secret",
+            initial_response,
+        );
+        assert!(out.starts_with("a OK [CAPABILITY "), "{out}");
+        assert!(!out.contains("AUTH="), "no mechanisms after login: {out}");
+        h.select("INBOX");
+        assert_eq!(h.delays, 0);
+    }
+    // A wrong password, an unknown user (answered with a mock salt) and a cancel.
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+    h.send("");
+    common::scram_failures(
+        |l| h.send(l),
+        "b AUTHENTICATE SCRAM-SHA-256",
+        "b NO [AUTHENTICATIONFAILED]",
+    );
+    assert_eq!(h.delays, 2, "failed logins are delayed");
+    assert_eq!(h.send("c AUTHENTICATE SCRAM-SHA-256\r\n"), "+ \r\n");
+    let out = h.send("*\r\n");
+    assert!(out.starts_with("c BAD"), "{out}");
+    // Channel binding is refused (no -PLUS).
+    let cb = mailwire_core::sasl::encode_base64(b"p=tls-unique,,n=alice,r=abc");
+    let out = h.send(&format!("d AUTHENTICATE SCRAM-SHA-256 {cb}\r\n"));
+    assert!(out.starts_with("d NO [AUTHENTICATIONFAILED]"), "{out}");
 }

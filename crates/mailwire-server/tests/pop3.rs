@@ -1,6 +1,8 @@
 //! The POP3 session over the memory store, driven in memory: each test writes client lines and
 //! checks the server's answers and the store afterwards.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -404,7 +406,7 @@ fn capabilities_per_state() {
     let before = h.send("CAPA\r\n");
     for c in [
         "\r\nUSER\r\n",
-        "\r\nSASL PLAIN LOGIN\r\n",
+        "\r\nSASL PLAIN LOGIN SCRAM-SHA-256\r\n",
         "\r\nSTLS\r\n",
         "\r\nTOP\r\n",
         "\r\nUIDL\r\n",
@@ -648,4 +650,37 @@ fn passwords_never_reach_the_logs() {
             "{secret} leaked into the logs:\n{text}"
         );
     }
+}
+
+/// AUTH SCRAM-SHA-256 (RFC 7677) with and without an initial response: the
+/// server-final-message is the last challenge, answered by an empty line (RFC 5034 §4).
+#[test]
+fn auth_scram_sha256() {
+    let store = store();
+    for initial_response in [true, false] {
+        let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+        h.send("");
+        let out = common::scram_login(
+            |l| h.send(l),
+            "AUTH SCRAM-SHA-256",
+            "alice",
+            "secret",
+            initial_response,
+        );
+        assert!(out.starts_with("+OK "), "{out}");
+        assert!(h.send("STAT\r\n").starts_with("+OK 3 "));
+        h.send("QUIT\r\n");
+        assert_eq!(h.delays, 0);
+    }
+    let mut h = Harness::new(&server(&store, options()), info("127.0.0.1:5000", true));
+    h.send("");
+    common::scram_failures(|l| h.send(l), "AUTH SCRAM-SHA-256", "-ERR [AUTH]");
+    assert_eq!(h.delays, 2, "failed logins are delayed");
+    assert_eq!(h.send("AUTH SCRAM-SHA-256\r\n"), "+ \r\n");
+    assert!(h.send("*\r\n").starts_with("-ERR"));
+    // Without TLS from a remote peer, SCRAM-SHA-256 is neither offered nor accepted.
+    let mut r = Harness::new(&server(&store, options()), info("192.0.2.1:5000", true));
+    r.send("");
+    assert!(!r.send("CAPA\r\n").contains("SCRAM"));
+    assert!(r.send("AUTH SCRAM-SHA-256\r\n").starts_with("-ERR"));
 }

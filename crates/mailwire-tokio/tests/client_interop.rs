@@ -160,6 +160,14 @@ impl Target {
 }
 
 /// A message with `lines` body lines, some starting with a dot.
+fn scram(user: &str, password: &str) -> SaslCredentials {
+    SaslCredentials::ScramSha256 {
+        authzid: None,
+        user: user.into(),
+        password: Secret::new(password.into()),
+    }
+}
+
 fn message(tag: &str, lines: usize) -> Vec<u8> {
     let mut m = format!(
         "From: interop <interop@example.org>\r\nTo: alice@example.org\r\nSubject: {tag}\r\nMessage-ID: <{tag}@example.org>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\n"
@@ -274,6 +282,26 @@ async fn pop3_every_command_and_login_method() {
     })
     .await
     .unwrap();
+    c.quit().await.unwrap();
+
+    // SCRAM-SHA-256 (RFC 7677), where the server offers it; then a wrong password.
+    let mut c = t.pop3(Security::StartTls).await;
+    if c.sasl_mechanisms().iter().any(|m| m == "SCRAM-SHA-256") {
+        let e = c
+            .authenticate(&scram(t.user(), "not-the-password"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Pop3Err { .. }), "{e:?}");
+        c.authenticate(&scram(t.user(), t.password().expose()))
+            .await
+            .unwrap();
+        assert_eq!(c.stat().await.unwrap().0, 2);
+    } else {
+        println!(
+            "SCRAM-SHA-256: skipped, {} does not offer it",
+            t.get("name")
+        );
+    }
     c.quit().await.unwrap();
 
     // APOP.
@@ -578,6 +606,26 @@ async fn imap_login_methods_and_transports() {
     .await
     .unwrap();
     c.select("INBOX").await.unwrap();
+    c.logout().await.unwrap();
+
+    // SCRAM-SHA-256 (RFC 7677), where the server offers it; then a wrong password.
+    let mut c = t.imap(Security::StartTls).await;
+    if c.has_capability("AUTH=SCRAM-SHA-256") {
+        let e = c
+            .authenticate(&scram(t.user(), "not-the-password"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::ImapNo { .. }), "{e:?}");
+        c.authenticate(&scram(t.user(), t.password().expose()))
+            .await
+            .unwrap();
+        c.select("INBOX").await.unwrap();
+    } else {
+        println!(
+            "SCRAM-SHA-256: skipped, {} does not offer it",
+            t.get("name")
+        );
+    }
     c.logout().await.unwrap();
 
     let mut c = t.imap(Security::StartTls).await;

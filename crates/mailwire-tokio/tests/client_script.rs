@@ -23,6 +23,19 @@ enum Step {
     ExpectOwned(String),
     /// The server sends these bytes.
     Send(&'static str),
+    /// A SCRAM-SHA-256 server that knows "pencil": reads the client-first-message (base64) from
+    /// a line starting with this prefix, answers with the server-first-message, reads and checks
+    /// the client-final-message, then misbehaves as told.
+    Scram(&'static str, ScramEnd),
+}
+
+/// How a scripted SCRAM server ends the exchange.
+#[derive(Clone, Copy)]
+enum ScramEnd {
+    /// Sends a server-final-message with one bit of the signature flipped.
+    TamperedSignature,
+    /// Sends no server-final-message (the next step reports success).
+    NoSignature,
 }
 
 use Step::{Expect, ExpectOwned, Send};
@@ -37,11 +50,93 @@ fn scripted(steps: Vec<Step>) -> (DuplexStream, tokio::task::JoinHandle<DuplexSt
                 Send(s) => server.write_all(s.as_bytes()).await.unwrap(),
                 Expect(e) => expect(&mut server, e).await,
                 ExpectOwned(e) => expect(&mut server, &e).await,
+                Step::Scram(prefix, end) => scram_server(&mut server, prefix, end).await,
             }
         }
         server
     });
     (client, task)
+}
+
+async fn read_line(server: &mut DuplexStream) -> String {
+    let mut line = Vec::new();
+    while !line.ends_with(b"\r\n") {
+        line.push(server.read_u8().await.unwrap());
+    }
+    line.truncate(line.len() - 2);
+    String::from_utf8(line).unwrap()
+}
+
+async fn scram_server(server: &mut DuplexStream, prefix: &str, end: ScramEnd) {
+    use mailwire_core::sasl::decode_base64;
+    use mailwire_core::scram::{ScramServer, ScramVerifier};
+    let line = read_line(server).await;
+    let first = line.strip_prefix(prefix).expect("the AUTH line");
+    let scram = ScramServer::client_first(&decode_base64(first.as_bytes()).unwrap()).unwrap();
+    let verifier = ScramVerifier::generate(Secret::new("pencil")).unwrap();
+    let (scram, server_first) = scram.server_first(Some(verifier), b"k");
+    let challenge = format!("+ {}\r\n", encode_base64(&server_first));
+    server.write_all(challenge.as_bytes()).await.unwrap();
+    let client_final = decode_base64(read_line(server).await.as_bytes()).unwrap();
+    let ok = scram.client_final(&client_final).unwrap();
+    if let ScramEnd::TamperedSignature = end {
+        let mut sig = decode_base64(&ok.server_final()[2..]).unwrap();
+        sig[31] ^= 0x80;
+        let tampered = format!("v={}", encode_base64(&sig));
+        let challenge = format!("+ {}\r\n", encode_base64(tampered.as_bytes()));
+        server.write_all(challenge.as_bytes()).await.unwrap();
+    }
+}
+
+fn scram_pencil() -> SaslCredentials {
+    SaslCredentials::ScramSha256 {
+        authzid: None,
+        user: "user".into(),
+        password: Secret::new("pencil".into()),
+    }
+}
+
+/// A SCRAM-SHA-256 server whose signature is wrong, or that reports success without one, has
+/// not shown that it knows the password (RFC 5802 §5.1): both clients fail even though the
+/// server answers OK, cancelling a tampered exchange with `*` (RFC 9051 §6.2.2, RFC 5034 §4).
+#[tokio::test]
+async fn scram_refuses_a_server_without_a_valid_signature() {
+    for end in [ScramEnd::TamperedSignature, ScramEnd::NoSignature] {
+        let (tail, expected): (fn(&'static str) -> Vec<Step>, _) = match end {
+            ScramEnd::TamperedSignature => {
+                (|ok| vec![Expect("*\r\n"), Send(ok)], "signature is wrong")
+            }
+            ScramEnd::NoSignature => (
+                |ok| vec![Send(ok)],
+                "before sending its SCRAM server signature",
+            ),
+        };
+        let check = |e: Error| {
+            assert!(matches!(e, Error::Sasl(_)), "{e:?}");
+            assert!(e.to_string().contains(expected), "{e}");
+        };
+        let mut steps = vec![
+            Send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256] hi\r\n"),
+            Step::Scram("A1 AUTHENTICATE SCRAM-SHA-256 ", end),
+        ];
+        steps.extend(tail("A1 OK logged in\r\n"));
+        let (io, server) = scripted(steps);
+        let mut c = ImapClient::new(io).await.unwrap();
+        check(c.authenticate(&scram_pencil()).await.unwrap_err());
+        server.await.unwrap();
+
+        let mut steps = vec![
+            Send("+OK ready\r\n"),
+            Expect("CAPA\r\n"),
+            Send("+OK\r\nSASL SCRAM-SHA-256\r\n.\r\n"),
+            Step::Scram("AUTH SCRAM-SHA-256 ", end),
+        ];
+        steps.extend(tail("+OK logged in\r\n"));
+        let (io, server) = scripted(steps);
+        let mut c = Pop3Client::new(io).await.unwrap();
+        check(c.authenticate(&scram_pencil()).await.unwrap_err());
+        server.await.unwrap();
+    }
 }
 
 async fn expect(server: &mut DuplexStream, expected: &str) {

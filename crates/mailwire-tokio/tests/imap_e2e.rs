@@ -428,3 +428,30 @@ async fn compressed_session() {
     let a = c.cmd("LOGOUT").await;
     assert_eq!(a.kind, Some(StatusKind::Ok));
 }
+
+/// SCRAM-SHA-256 (RFC 7677) through the tokio IMAP client against the server: AUTHENTICATE with
+/// SASL-IR, the server-final-message as the last challenge, then a wrong password and an
+/// unknown user, which fail alike.
+#[tokio::test]
+async fn scram_sha256_through_the_client() {
+    use mailwire_core::Secret;
+    use mailwire_tokio::client::{Error, ImapClient, SaslCredentials};
+    let scram = |user: &str, password: &str| SaslCredentials::ScramSha256 {
+        authzid: None,
+        user: user.into(),
+        password: Secret::new(password.into()),
+    };
+    let server = start(options()).await;
+    let mut c = ImapClient::new(TcpStream::connect(server.plain).await.unwrap())
+        .await
+        .unwrap();
+    assert!(c.has_capability("AUTH=SCRAM-SHA-256") && c.has_capability("SASL-IR"));
+    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
+        let e = c.authenticate(&scram(user, password)).await.unwrap_err();
+        assert!(matches!(e, Error::ImapNo { .. }), "{user}: {e:?}");
+    }
+    c.authenticate(&scram("alice", "secret")).await.unwrap();
+    let selected = c.select("INBOX").await.unwrap();
+    assert_eq!(selected.exists, 5);
+    c.logout().await.unwrap();
+}

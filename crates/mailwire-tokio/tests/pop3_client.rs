@@ -288,7 +288,9 @@ async fn connect_helpers_with_each_security() {
 
 #[tokio::test]
 async fn sasl_plain_and_login() {
-    let server = start(Pop3Options::default(), &[100]).await;
+    let mut o = Pop3Options::default();
+    o.failed_login_delay = std::time::Duration::from_millis(10);
+    let server = start(o, &[100]).await;
     let mut c = plain_client(&server).await;
     assert!(c.sasl_mechanisms().contains(&"PLAIN".to_string()));
     c.authenticate(&SaslCredentials::Plain {
@@ -309,6 +311,42 @@ async fn sasl_plain_and_login() {
     .unwrap();
     assert_eq!(c.stat().await.unwrap().0, 1);
     c.quit().await.unwrap();
+
+    // SCRAM-SHA-256 (RFC 7677): the server proves that it knows the password too.
+    let mut c = plain_client(&server).await;
+    assert!(c.sasl_mechanisms().contains(&"SCRAM-SHA-256".to_string()));
+    c.authenticate(&scram("alice", secret())).await.unwrap();
+    assert_eq!(c.state(), SessionState::Transaction);
+    assert_eq!(c.stat().await.unwrap().0, 1);
+    c.quit().await.unwrap();
+    // A wrong password and an unknown user fail alike, and the session goes on.
+    let mut c = plain_client(&server).await;
+    for (user, password) in [("alice", "wrong"), ("nobody", "secret")] {
+        let e = c
+            .authenticate(&scram(user, Secret::new(password.into())))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Error::Pop3Err {
+                    code: Some(ResponseCode::Auth),
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+    c.authenticate(&scram("alice", secret())).await.unwrap();
+    c.quit().await.unwrap();
+}
+
+fn scram(user: &str, password: Secret<String>) -> SaslCredentials {
+    SaslCredentials::ScramSha256 {
+        authzid: None,
+        user: user.into(),
+        password,
+    }
 }
 
 #[tokio::test]

@@ -1,4 +1,7 @@
-//! `mailwire user`: manage the users file of a data directory.
+//! `mailwire user`: manage the users file of a data directory. Setting a password (`add`,
+//! `passwd`) stores its argon2id hash and its SCRAM-SHA-256 verifier (RFC 5802 §3, RFC 7677),
+//! so the user can log in with SCRAM-SHA-256 too; users whose password was set before verifiers
+//! were kept need `passwd` once for that.
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -39,7 +42,8 @@ struct PasswordSource {
 /// The user subcommands.
 #[derive(Debug, Subcommand)]
 enum UserAction {
-    /// Add a user (password from a prompt or --password-stdin).
+    /// Add a user (password from a prompt or --password-stdin); keeps an argon2id hash and a
+    /// SCRAM-SHA-256 verifier of the password.
     Add {
         /// The user name.
         name: String,
@@ -54,7 +58,7 @@ enum UserAction {
         #[command(flatten)]
         common: Common,
     },
-    /// Change a user's password.
+    /// Change a user's password (and SCRAM-SHA-256 verifier).
     Passwd {
         /// The user name.
         name: String,

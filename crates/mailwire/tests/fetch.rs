@@ -149,7 +149,15 @@ fn second_run_fetches_only_new_mail_and_delete_empties_the_maildrop() {
     assert_eq!(local(&out), want);
     assert!(out.join(".mailwire-fetch.json").exists());
 
-    let again = fetch(&server, &data, &out, &[], "s3cret-pass");
+    // Logged in with SCRAM-SHA-256 this time: `user add` kept a verifier (RFC 7677).
+    let again = fetch(
+        &server,
+        &data,
+        &out,
+        &["--auth", "scram-sha-256"],
+        "s3cret-pass",
+    );
+    assert!(again.status.success(), "{again:?}");
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(stdout.contains("fetched 0 message(s)"), "{stdout}");
     assert!(stdout.contains("3 already here"), "{stdout}");
@@ -180,16 +188,18 @@ fn a_wrong_password_fails_without_showing_it() {
     add_user(&data, "alice", "right-one");
     deliver(&data, "alice", 1, 1);
     let server = serve(&data);
-    let r = fetch(&server, &data, &out, &[], "Wr0ng-Passw0rd");
-    assert!(!r.status.success());
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&r.stdout),
-        String::from_utf8_lossy(&r.stderr)
-    );
-    assert!(all.contains("login"), "{all}");
-    assert!(!all.contains("Wr0ng"), "{all}");
-    assert!(local(&out).is_empty());
+    for auth in [&[][..], &["--auth", "scram-sha-256"]] {
+        let r = fetch(&server, &data, &out, auth, "Wr0ng-Passw0rd");
+        assert!(!r.status.success());
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&r.stdout),
+            String::from_utf8_lossy(&r.stderr)
+        );
+        assert!(all.contains("login"), "{auth:?}: {all}");
+        assert!(!all.contains("Wr0ng"), "{auth:?}: {all}");
+        assert!(local(&out).is_empty());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -245,6 +245,23 @@ impl Store for MaildirStore {
         })
         .await
     }
+
+    fn offers_scram_sha256(&self) -> bool {
+        true
+    }
+
+    /// The verifier kept in the users file (see [`crate::users`]).
+    async fn scram_sha256(&self, user: &str) -> Result<Option<crate::ScramVerifier>> {
+        let this = self.clone();
+        let user = user.to_owned();
+        run(&self.shared, move || this.shared.users.scram_sha256(&user)).await
+    }
+
+    async fn open_authenticated(&self, user: &str) -> Result<MaildirAccount> {
+        let this = self.clone();
+        let user = user.to_owned();
+        run(&self.shared, move || this.open_account(&user)).await
+    }
 }
 
 /// The directory of a mailbox: the account directory for INBOX, `.level1.level2` below it

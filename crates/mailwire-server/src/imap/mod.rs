@@ -28,7 +28,8 @@
 //! THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONDSTORE QRESYNC MULTIAPPEND STATUS=SIZE WITHIN
 //! SAVEDATE PREVIEW BINARY UTF8=ACCEPT ID QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNAUTHENTICATE
 //! COMPRESS=DEFLATE APPENDLIMIT=n`, and before login `STARTTLS`, `LOGINDISABLED` or `AUTH=PLAIN
-//! AUTH=LOGIN` as the transport and the [`PlaintextAuth`] policy allow. OBJECTID, UIDONLY,
+//! AUTH=LOGIN` (and `AUTH=SCRAM-SHA-256`, RFC 7677, when the store keeps SCRAM verifiers) as the
+//! transport and the [`PlaintextAuth`] policy allow. OBJECTID, UIDONLY,
 //! METADATA, ACL and Gmail's extensions are decoded by `mailwire-imap` but not served.
 //!
 //! # Costs

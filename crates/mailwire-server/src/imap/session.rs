@@ -229,6 +229,9 @@ impl<S: Store> ImapSession<S> {
             if self.plaintext_allowed() {
                 names.push("AUTH=PLAIN".into());
                 names.push("AUTH=LOGIN".into());
+                if self.store.offers_scram_sha256() {
+                    names.push(format!("AUTH={}", mailwire_core::scram::MECHANISM));
+                }
             } else {
                 names.push("LOGINDISABLED".into());
             }
@@ -543,6 +546,11 @@ impl<S: Store> ImapSession<S> {
             .store
             .authenticate(&user, Secret::new(password.expose().as_str()))
             .await;
+        self.login_result(user, result).await;
+    }
+
+    /// Enters the authenticated state after a successful login, or answers a failed one.
+    async fn login_result(&mut self, user: String, result: mailwire_mailbox::Result<S::Account>) {
         match result {
             Ok(account) => {
                 info!(user = %user, "IMAP login");
@@ -573,6 +581,7 @@ impl<S: Store> ImapSession<S> {
     }
 
     fn auth_failed(&mut self) {
+        info!("IMAP authentication failed");
         self.sasl = None;
         self.login_failed(Completion::no(
             Some(Code::Condition(
@@ -588,14 +597,27 @@ impl<S: Store> ImapSession<S> {
         ))));
     }
 
-    async fn sasl_next(&mut self, next: Next) {
+    async fn sasl_next(&mut self, mut next: Next) {
+        if let Next::ScramLookup(server) = next {
+            next = match self.store.scram_sha256(server.user()).await {
+                Ok(verifier) => Sasl::scram_server_first(*server, verifier),
+                Err(e) => {
+                    warn!(error = %e, "SCRAM-SHA-256 credentials lookup failed");
+                    Next::Failed
+                }
+            };
+        }
         match next {
             Next::Challenge(st, data) => {
                 self.sasl = Some(st);
-                self.challenge(data);
+                self.challenge(&data);
             }
             Next::Login(user, password) => self.login(user, password).await,
-            Next::Failed => self.auth_failed(),
+            Next::Authenticated(user) => {
+                let result = self.store.open_authenticated(&user).await;
+                self.login_result(user, result).await;
+            }
+            Next::ScramLookup(_) | Next::Failed => self.auth_failed(),
             Next::Unsupported => self.complete(Completion::no(None, "unsupported SASL mechanism")),
         }
     }
@@ -649,7 +671,9 @@ impl<S: Store> ImapSession<S> {
                 mechanism,
                 initial_response,
             } => {
-                let next = Sasl::start(mechanism.as_str(), initial_response);
+                // Accepted where offered: under the plaintext policy, like PLAIN (capabilities).
+                let scram = self.plaintext_allowed() && self.store.offers_scram_sha256();
+                let next = Sasl::start(mechanism.as_str(), initial_response, scram);
                 self.sasl_next(next).await;
             }
             CommandBody::Enable(caps) => self.enable(&caps),

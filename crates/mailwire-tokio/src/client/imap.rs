@@ -37,6 +37,8 @@ use bytes::Bytes;
 use futures::Stream;
 use mailwire_core::Secret;
 use mailwire_core::sasl_client::{ClientMechanism, SaslCredentials};
+
+use super::sasl_error;
 use mailwire_imap::client::{Connection, EnqueueError, Event, Options};
 use mailwire_imap::codec::Encode;
 use mailwire_imap::types::{
@@ -914,10 +916,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
         Ok(())
     }
 
-    /// `AUTHENTICATE` (RFC 9051 §6.2.2) with PLAIN, LOGIN, XOAUTH2 or OAUTHBEARER; the initial
-    /// response goes with the command when the server has SASL-IR (RFC 4959).
+    /// `AUTHENTICATE` (RFC 9051 §6.2.2) with PLAIN, LOGIN, XOAUTH2, OAUTHBEARER or SCRAM-SHA-256
+    /// (RFC 7677); the initial response goes with the command when the server has SASL-IR
+    /// (RFC 4959). A SCRAM server whose signature is wrong or missing is an error
+    /// ([`Error::Sasl`]) even if it answered `OK`.
     pub async fn authenticate(&mut self, credentials: &SaslCredentials) -> Result<(), Error> {
-        let mut exchange = ClientMechanism::start(credentials);
+        let mut exchange = ClientMechanism::start(credentials).map_err(sasl_error)?;
         let mechanism = AuthMechanism::new(exchange.mechanism())?;
         let initial_response = if self.has_capability("SASL-IR") {
             exchange.initial_response()
@@ -931,18 +935,31 @@ impl<S: AsyncRead + AsyncWrite + Unpin> ImapClient<S> {
                 initial_response,
             })
             .await?;
+        // A SCRAM server that fails to prove itself: the exchange is cancelled (RFC 9051
+        // §6.2.2 `*`) and the error reported whatever the server answers then.
+        let mut failure = None;
         loop {
             match self.progress(&tag, Mode::Other).await? {
-                Progress::Challenge(data) => {
-                    let answer = exchange.respond(data.expose());
-                    self.conn
+                Progress::Challenge(data) => match exchange.respond(data.expose()) {
+                    Ok(answer) => self
+                        .conn
                         .authenticate_respond(answer.expose())
-                        .map_err(|e| Error::Protocol(e.to_string()))?;
-                }
+                        .map_err(|e| Error::Protocol(e.to_string()))?,
+                    Err(e) => {
+                        failure = Some(sasl_error(e));
+                        self.conn
+                            .authenticate_cancel()
+                            .map_err(|e| Error::Protocol(e.to_string()))?;
+                    }
+                },
                 Progress::Done { kind, code, text } => {
+                    if let Some(e) = failure {
+                        return Err(e);
+                    }
                     if kind != StatusKind::Ok {
                         return Err(rejection(kind, code, text));
                     }
+                    exchange.finish().map_err(sasl_error)?;
                     break;
                 }
                 _ => {}

@@ -152,6 +152,14 @@ pub enum Error {
     /// The connection is closed (by the server, or after `QUIT`/`LOGOUT`).
     #[error("the connection is closed")]
     Closed,
+    /// The client's side of a SASL exchange failed (RFC 4422 §3.4): for SCRAM-SHA-256, a
+    /// malformed server message or a server signature that is wrong or missing (RFC 5802 §5.1).
+    #[error("SASL: {0}")]
+    Sasl(mailwire_core::sasl_client::SaslClientError),
+}
+
+pub(crate) fn sasl_error(e: mailwire_core::sasl_client::SaslClientError) -> Error {
+    Error::Sasl(e)
 }
 
 fn code_suffix(code: Option<String>) -> String {

@@ -24,6 +24,8 @@ use bytes::{Bytes, BytesMut};
 use futures::Stream;
 use mailwire_core::Secret;
 use mailwire_core::sasl_client::{ClientMechanism, SaslCredentials};
+
+use super::sasl_error;
 use mailwire_pop3::client::{Connection, EnqueueError, Event, Handle, Options};
 use mailwire_pop3::{
     ApopDigest, Arg, Capability, Command, LangRequest, LanguageListing, Mechanism, MsgNum,
@@ -293,11 +295,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
         self.refresh_capabilities().await
     }
 
-    /// `AUTH mechanism [initial-response]` (RFC 5034 §4) with PLAIN, LOGIN, XOAUTH2 or
-    /// OAUTHBEARER. The initial response is sent with the command when the line stays within
-    /// 255 octets, else as the answer to the first challenge.
+    /// `AUTH mechanism [initial-response]` (RFC 5034 §4) with PLAIN, LOGIN, XOAUTH2, OAUTHBEARER
+    /// or SCRAM-SHA-256 (RFC 7677). The initial response is sent with the command when the line
+    /// stays within 255 octets, else as the answer to the first challenge. A SCRAM server whose
+    /// signature is wrong or missing is an error ([`Error::Sasl`]) even if it answered `+OK`.
     pub async fn authenticate(&mut self, credentials: &SaslCredentials) -> Result<(), Error> {
-        let mut exchange = ClientMechanism::start(credentials);
+        let mut exchange = ClientMechanism::start(credentials).map_err(sasl_error)?;
         let mechanism = Mechanism::new(exchange.mechanism())?;
         let initial = match exchange.initial_response() {
             Some(m)
@@ -310,7 +313,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
                 Some(m)
             }
             Some(_) => {
-                exchange = ClientMechanism::start(credentials);
+                exchange = ClientMechanism::start(credentials).map_err(sasl_error)?;
                 None
             }
             None => None,
@@ -319,16 +322,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Pop3Client<S> {
             mechanism,
             initial_response: initial,
         })))?;
+        // A SCRAM server that fails to prove itself: the exchange is cancelled (RFC 5034 §4
+        // `*`) and the error reported whatever the server answers then.
+        let mut failure = None;
         loop {
             match self.next_event().await? {
                 Event::Challenge { handle, data } if handle == h => {
-                    let answer = exchange.respond(data.expose());
-                    self.conn
-                        .auth_respond(answer.expose())
-                        .map_err(|e| Error::Protocol(e.to_string()))?;
+                    match exchange.respond(data.expose()) {
+                        Ok(answer) => self.conn.auth_respond(answer.expose()),
+                        Err(e) => {
+                            failure = Some(sasl_error(e));
+                            self.conn.auth_cancel()
+                        }
+                    }
+                    .map_err(|e| Error::Protocol(e.to_string()))?;
                 }
                 Event::Response { handle, response } if handle == h => {
+                    if let Some(e) = failure {
+                        return Err(e);
+                    }
                     check(response)?;
+                    exchange.finish().map_err(sasl_error)?;
                     break;
                 }
                 Event::Failed { handle, error } if handle == h => {
