@@ -375,7 +375,7 @@ mod tests {
             ex.respond(b"").unwrap()
         };
         let server = ScramServer::client_first(first.expose()).unwrap();
-        let (server, server_first) = server.server_first(Some(verifier), b"k");
+        let (server, server_first) = server.server_first(Some(verifier), b"k").unwrap();
         let client_final = ex.respond(&server_first).unwrap();
         assert_eq!(ex.finish(), Err(SaslClientError::ServerNotVerified));
         let mut server_final = match server.client_final(client_final.expose()) {

@@ -37,7 +37,7 @@
 //! let client = ScramClient::new(None, "user", Secret::new("pencil")).unwrap();
 //! let server = ScramServer::client_first(&client.client_first()).unwrap();
 //! assert_eq!(server.user(), "user");
-//! let (server, server_first) = server.server_first(Some(verifier), b"mock key");
+//! let (server, server_first) = server.server_first(Some(verifier), b"mock key").unwrap();
 //! let (client, client_final) = client.server_first(&server_first).unwrap();
 //! let success = server.client_final(client_final.expose()).unwrap();
 //! client.server_final(success.server_final()).unwrap();
@@ -150,6 +150,10 @@ pub enum ScramError {
     /// A nonce given to a `with_nonce` constructor is not `printable` (RFC 5802 §7).
     #[error("invalid nonce \"{0}\"")]
     InvalidNonce(String),
+    /// The operating system's random generator failed, so no nonce or salt could be made
+    /// (RFC 5802 §5.1 asks for unpredictable nonces).
+    #[error("the operating system's random generator failed")]
+    Random,
     /// The client's proof is wrong: wrong password or unknown user (RFC 5802 §5.1).
     #[error("authentication failed")]
     AuthenticationFailed,
@@ -214,16 +218,16 @@ fn ct_eq(a: &[u8; KEY_LEN], b: &[u8; KEY_LEN]) -> bool {
     a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// Random octets from the operating system; its failure fails the exchange (a fixed value would
+/// be worse, a panic would take the connection's task down).
+fn random_bytes<const N: usize>() -> Result<[u8; N], ScramError> {
     let mut b = [0u8; N];
-    // The OS generator failing is not something a login can recover from; a fixed value would
-    // be worse than a panic.
-    getrandom::fill(&mut b).expect("the operating system's random generator failed");
-    b
+    getrandom::fill(&mut b).map_err(|_| ScramError::Random)?;
+    Ok(b)
 }
 
-fn fresh_nonce() -> String {
-    encode_base64(&random_bytes::<NONCE_OCTETS>())
+fn fresh_nonce() -> Result<String, ScramError> {
+    Ok(encode_base64(&random_bytes::<NONCE_OCTETS>()?))
 }
 
 /// What a server stores for a user instead of the password (RFC 5802 §3, §5): the salt, the
@@ -293,7 +297,7 @@ impl ScramVerifier {
     /// Derives a verifier with a fresh random salt of [`SALT_LEN`] octets and
     /// [`DEFAULT_ITERATIONS`] (RFC 5802 §5.1, RFC 7677 §4).
     pub fn generate(password: Secret<&str>) -> Result<ScramVerifier, ScramError> {
-        Self::derive(password, &random_bytes::<SALT_LEN>(), DEFAULT_ITERATIONS)
+        Self::derive(password, &random_bytes::<SALT_LEN>()?, DEFAULT_ITERATIONS)
     }
 
     /// The stand-in a server uses for an unknown user, so that the server-first message does not
@@ -750,9 +754,9 @@ impl ScramServer {
         self,
         verifier: Option<ScramVerifier>,
         mock_key: &[u8],
-    ) -> (ScramServerFinal, Vec<u8>) {
-        let nonce = fresh_nonce();
-        self.answer(verifier, mock_key, &nonce)
+    ) -> Result<(ScramServerFinal, Vec<u8>), ScramError> {
+        let nonce = fresh_nonce()?;
+        Ok(self.answer(verifier, mock_key, &nonce))
     }
 
     /// [`ScramServer::server_first`] with a given server nonce (for tests and test vectors);
@@ -891,7 +895,7 @@ impl ScramClient {
         user: &str,
         password: Secret<&str>,
     ) -> Result<ScramClient, ScramError> {
-        Self::with_nonce(authzid, user, password, &fresh_nonce())
+        Self::with_nonce(authzid, user, password, &fresh_nonce()?)
     }
 
     /// [`ScramClient::new`] with a given nonce (for tests and test vectors); the nonce must be

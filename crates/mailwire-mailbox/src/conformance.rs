@@ -203,7 +203,9 @@ pub async fn scram_sha256<S: Store>(store: &S) {
     let exchange = |verifier, password: &str| {
         let client = ScramClient::new(None, USER.name, Secret::new(password)).expect("client");
         let server = ScramServer::client_first(&client.client_first()).expect("client-first");
-        let (server, server_first) = server.server_first(verifier, b"conformance");
+        let (server, server_first) = server
+            .server_first(verifier, b"conformance")
+            .expect("server-first made");
         let (client, client_final) = client.server_first(&server_first).expect("server-first");
         server
             .client_final(client_final.expose())

@@ -643,7 +643,7 @@ mod tests {
         assert!(verifier.is_some());
         let client = ScramClient::new(None, "new", Secret::new("pencil")).unwrap();
         let server = ScramServer::client_first(&client.client_first()).unwrap();
-        let (server, sf) = server.server_first(verifier, b"k");
+        let (server, sf) = server.server_first(verifier, b"k").expect("server-first");
         let (_, cf) = client.server_first(&sf).unwrap();
         assert_eq!(server.client_final(cf.expose()).unwrap().user(), "new");
         // A new password gives a new verifier; the quota stays.

@@ -52,13 +52,14 @@ pub(crate) enum Next {
 
 /// The key of the mock salts for unknown users (RFC 5802 §5.1): random per process, so that a
 /// user name gets the same salt on every attempt while the server runs.
-fn mock_key() -> &'static [u8; 32] {
-    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+/// `None` if the operating system's generator failed (SCRAM logins then fail).
+fn mock_key() -> Option<&'static [u8; 32]> {
+    static KEY: OnceLock<Option<[u8; 32]>> = OnceLock::new();
     KEY.get_or_init(|| {
         let mut k = [0u8; 32];
-        getrandom::fill(&mut k).expect("the operating system's random generator failed");
-        k
+        getrandom::fill(&mut k).ok().map(|()| k)
     })
+    .as_ref()
 }
 
 impl Sasl {
@@ -121,8 +122,17 @@ impl Sasl {
     /// user's verifier (`None` for an unknown user or one without SCRAM credentials: a mock
     /// salt is sent and the exchange fails at the proof, RFC 5802 §5.1).
     pub(crate) fn scram_server_first(server: ScramServer, verifier: Option<ScramVerifier>) -> Next {
-        let (server, message) = server.server_first(verifier, mock_key());
-        Next::Challenge(Sasl::ScramFinal(Box::new(server)), message)
+        let Some(key) = mock_key() else {
+            tracing::error!("no random key for SCRAM mock salts: the OS generator failed");
+            return Next::Failed;
+        };
+        match server.server_first(verifier, key) {
+            Ok((server, message)) => Next::Challenge(Sasl::ScramFinal(Box::new(server)), message),
+            Err(e) => {
+                tracing::error!(error = %e, "SCRAM-SHA-256 server-first");
+                Next::Failed
+            }
+        }
     }
 }
 

@@ -74,7 +74,9 @@ async fn scram_server(server: &mut DuplexStream, prefix: &str, end: ScramEnd) {
     let first = line.strip_prefix(prefix).expect("the AUTH line");
     let scram = ScramServer::client_first(&decode_base64(first.as_bytes()).unwrap()).unwrap();
     let verifier = ScramVerifier::generate(Secret::new("pencil")).unwrap();
-    let (scram, server_first) = scram.server_first(Some(verifier), b"k");
+    let (scram, server_first) = scram
+        .server_first(Some(verifier), b"k")
+        .expect("server-first");
     let challenge = format!("+ {}\r\n", encode_base64(&server_first));
     server.write_all(challenge.as_bytes()).await.unwrap();
     let client_final = decode_base64(read_line(server).await.as_bytes()).unwrap();
