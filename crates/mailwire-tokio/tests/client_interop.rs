@@ -159,7 +159,7 @@ impl Target {
     }
 }
 
-/// A message with `lines` body lines, some starting with a dot.
+/// SCRAM-SHA-256 credentials (RFC 7677).
 fn scram(user: &str, password: &str) -> SaslCredentials {
     SaslCredentials::ScramSha256 {
         authzid: None,
@@ -168,6 +168,7 @@ fn scram(user: &str, password: &str) -> SaslCredentials {
     }
 }
 
+/// A message with `lines` body lines, some starting with a dot.
 fn message(tag: &str, lines: usize) -> Vec<u8> {
     let mut m = format!(
         "From: interop <interop@example.org>\r\nTo: alice@example.org\r\nSubject: {tag}\r\nMessage-ID: <{tag}@example.org>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\n"
